@@ -1,0 +1,1 @@
+"""The `monev` console command: its own pure commands, and Django's management commands."""

@@ -1,0 +1,65 @@
+"""`monev COMMAND ...`: `score` and `instrument` run without Django (fast, no database);
+every other command is a Django management command (`monev migrate`, `monev runserver`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from monev.cli import instrument, score
+
+PURE_COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
+    "score": (score.main, "score an institution from a CSV of levels or published scores"),
+    "instrument": (instrument.main, "list, show and check instrument files"),
+}
+
+USAGE = """\
+usage: monev COMMAND [ARGS]
+
+Monev SPBE commands:
+{pure}
+
+Every other command is a Django management command, e.g.:
+  migrate            create or update the database
+  runserver          serve the web application for development
+  demo               load the demo data (Pemerintah Kota Bandung)
+  createsuperuser    create an administrator account
+
+`monev help` lists them all; `monev COMMAND --help` explains one.
+"""
+
+
+def usage() -> str:
+    pure = "\n".join(f"  {name:<18} {text}" for name, (_, text) in PURE_COMMANDS.items())
+    return USAGE.format(pure=pure)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print(usage())
+        return 0
+    if args[0] in PURE_COMMANDS:
+        try:
+            return PURE_COMMANDS[args[0]][0](args[1:])
+        except BrokenPipeError:
+            # Output piped into `head` and the like: stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    if args[0] == "help" and len(args) == 1:
+        print(usage())
+    return run_django(args)
+
+
+def run_django(args: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "monev.settings")
+    # Imported here so that the pure commands start without loading Django.
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["monev", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

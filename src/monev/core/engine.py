@@ -1,0 +1,417 @@
+"""The scoring engine: indicator values -> aspect, domain and index scores and the predicate.
+
+Every score is a weighted mean: aspect = sum(w_i * v_i) / W_a over its indicators, domain =
+sum(W_a * aspect) / W_d over its aspects, index = sum(W_d * domain) / 100. With nested weights
+this equals sum(w_i * v_i) / 100 over all indicators. The exact value is kept; the reported
+value is rounded once by the instrument's rounding policy, and the predicate is read from the
+reported value, as the ministry publishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from monev.core.model import Instrument, Predicate, ScoredItem, ValueType
+from monev.core.numbers import decimal_places, round_fraction
+
+Missing = Literal["error", "min"]
+Basis = Literal["indicators", "aspects", "domains"]
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    key: str  # the indicator number, aspect or domain code the problem is about
+    message: str
+
+
+class ScoringInputError(ValueError):
+    def __init__(self, problems: list[InputProblem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.key}: {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Score:
+    exact: Fraction
+    reported: Decimal
+
+    def __str__(self) -> str:
+        return str(self.reported)
+
+
+@dataclass(frozen=True)
+class NodeScore:
+    """An aspect's or a domain's score."""
+
+    code: str
+    name: str
+    weight: Fraction
+    score: Score
+    parent: str = ""  # an aspect's domain
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    number: str
+    indicator: str
+    aspect: str
+    name: str
+    value: Decimal
+    weight: Fraction
+    total_weight: Fraction
+    scale_max: int
+
+    @property
+    def contribution(self) -> Fraction:
+        """This item's share of the index: value * weight / total weight."""
+        return Fraction(self.value) * self.weight / self.total_weight
+
+    @property
+    def headroom(self) -> Fraction:
+        """What one more level of this item adds to the index (0 at the maximum)."""
+        level = Fraction(self.value)
+        return (min(level + 1, self.scale_max) - level) * self.weight / self.total_weight
+
+    @property
+    def headroom_to_max(self) -> Fraction:
+        """What raising this item to the scale maximum adds to the index."""
+        return (self.scale_max - Fraction(self.value)) * self.weight / self.total_weight
+
+
+@dataclass(frozen=True)
+class Result:
+    instrument: Instrument
+    basis: Basis
+    index: Score
+    predicate: Predicate
+    domains: tuple[NodeScore, ...]
+    aspects: tuple[NodeScore, ...]
+    items: tuple[ItemScore, ...] = ()
+    filled_with_minimum: tuple[str, ...] = ()  # keys missing from the input, scored at the minimum
+
+    def aspect(self, code: str) -> NodeScore:
+        return next(node for node in self.aspects if node.code == code)
+
+    def domain(self, code: str) -> NodeScore:
+        return next(node for node in self.domains if node.code == code)
+
+    def weakest_aspects(self, count: int = 3) -> tuple[NodeScore, ...]:
+        return tuple(sorted(self.aspects, key=lambda node: (node.score.exact, node.code))[:count])
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    name: str
+    before: Score
+    after: Score
+
+    @property
+    def delta(self) -> Fraction:
+        return self.after.exact - self.before.exact
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    before: Result
+    after: Result
+    changed_items: tuple[tuple[str, Decimal, Decimal], ...]  # (number, before, after)
+    index: Change
+    aspects: tuple[Change, ...] = field(default=())
+    domains: tuple[Change, ...] = field(default=())
+
+    @property
+    def predicate_changed(self) -> bool:
+        return self.before.predicate.name != self.after.predicate.name
+
+
+@dataclass(frozen=True)
+class Gap:
+    target: Decimal
+    index: Score
+    shortfall: Fraction  # target - exact index, or 0 when reached
+
+    @property
+    def reached(self) -> bool:
+        """Reached means the exact index is at least the target, not merely rounds to it."""
+        return self.shortfall == 0
+
+
+# --- checking input ------------------------------------------------------------------------
+
+
+def value_problem(instrument: Instrument, item: ScoredItem, value: Decimal) -> str | None:
+    """Why `value` cannot be given to `item`, or None if it can."""
+    low, high = instrument.scale.min, instrument.scale.max
+    if not value.is_finite() or not low <= value <= high:
+        return f"value {value} is outside the scale {low}-{high}"
+    if item.value_type is ValueType.WHOLE and value != value.to_integral_value():
+        return (
+            f"value {value} is not a whole level; {instrument.id} takes whole levels {low}-{high}"
+        )
+    if item.value_type is ValueType.DECIMAL2 and decimal_places(value) > 2:
+        return f"value {value} has more than two decimals"
+    return None
+
+
+def score_problem(instrument: Instrument, value: Decimal) -> str | None:
+    """Why an aspect or domain score `value` cannot be used, or None if it can."""
+    low, high = instrument.scale.min, instrument.scale.max
+    if not value.is_finite() or not low <= value <= high:
+        return f"score {value} is outside the scale {low}-{high}"
+    return None
+
+
+def _complete(
+    wanted: list[str], given: Mapping[str, Decimal], missing: Missing, minimum: Decimal, what: str
+) -> tuple[dict[str, Decimal], list[str], list[InputProblem]]:
+    values: dict[str, Decimal] = {}
+    filled: list[str] = []
+    problems: list[InputProblem] = []
+    for key in wanted:
+        if key in given:
+            values[key] = given[key]
+        elif missing == "min":
+            values[key] = minimum
+            filled.append(key)
+        else:
+            problems.append(InputProblem(key, f"{what} {key} has no value"))
+    return values, filled, problems
+
+
+def _unknown(given: Mapping[str, Decimal], known: Mapping[str, object], what: str, hint: str):
+    return [InputProblem(key, f"unknown {what} {key}{hint}") for key in given if key not in known]
+
+
+def split_indicator_hint(instrument: Instrument, key: str) -> str:
+    indicator = instrument.indicators_by_number.get(key)
+    if indicator and indicator.sub_items:
+        parts = ", ".join(sub.number for sub in indicator.sub_items)
+        return f"; indicator {key} is scored through its sub-items {parts}"
+    return ""
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def _score(instrument: Instrument, exact: Fraction) -> Score:
+    rounding = instrument.rounding
+    return Score(exact=exact, reported=round_fraction(exact, rounding.places, rounding.mode))
+
+
+def _carried(instrument: Instrument, score: Score) -> Fraction:
+    """The value an aggregate passes upward: rounded first if the instrument says so."""
+    return Fraction(score.reported) if instrument.rounding.intermediate else score.exact
+
+
+def _aggregate_domains(instrument: Instrument, aspect_values: Mapping[str, Fraction]):
+    domains = []
+    for domain in instrument.domains:
+        total = sum(
+            (
+                aspect.weight * aspect_values[aspect.code]
+                for aspect in instrument.aspects_of(domain.code)
+            ),
+            Fraction(0),
+        )
+        domains.append(
+            NodeScore(
+                domain.code, domain.name, domain.weight, _score(instrument, total / domain.weight)
+            )
+        )
+    return tuple(domains)
+
+
+def _index(instrument: Instrument, domains, aspect_values: Mapping[str, Fraction]) -> Score:
+    if instrument.domains:
+        total = sum(
+            (node.weight * _carried(instrument, node.score) for node in domains), Fraction(0)
+        )
+    else:
+        total = sum((a.weight * aspect_values[a.code] for a in instrument.aspects), Fraction(0))
+    return _score(instrument, total / instrument.total_weight)
+
+
+def _result(instrument: Instrument, basis: Basis, index: Score, **parts) -> Result:
+    predicate = instrument.predicate_for(index.reported)
+    return Result(instrument=instrument, basis=basis, index=index, predicate=predicate, **parts)
+
+
+def score_items(
+    instrument: Instrument, values: Mapping[str, Decimal], *, missing: Missing = "error"
+) -> Result:
+    """Score from indicator values (sub-items such as "35.1" where an indicator is split)."""
+    items = instrument.items_by_number
+    problems = [
+        InputProblem(key, f"unknown indicator {key}{split_indicator_hint(instrument, key)}")
+        for key in values
+        if key not in items
+    ]
+    for key, value in values.items():
+        if key in items and (message := value_problem(instrument, items[key], value)):
+            problems.append(InputProblem(key, message))
+    minimum = Decimal(instrument.scale.min)
+    complete, filled, missing_problems = _complete(
+        list(items), values, missing, minimum, "indicator"
+    )
+    problems += missing_problems
+    if problems:
+        raise ScoringInputError(problems)
+
+    # Integer arithmetic in the loop (weights over a common denominator, values in
+    # hundredths) keeps scoring hundreds of institutions fast; the result is the same rational.
+    total = instrument.total_weight
+    denominator, integer_weights = instrument.integer_weights
+    sums: dict[str, int] = {aspect.code: 0 for aspect in instrument.aspects}
+    item_scores = []
+    for item in instrument.scored_items:
+        value = complete[item.number]
+        sums[item.aspect] += integer_weights[item.number] * int(value * 100)
+        item_scores.append(
+            ItemScore(
+                item.number,
+                item.indicator,
+                item.aspect,
+                item.name,
+                value,
+                item.weight,
+                total,
+                instrument.scale.max,
+            )
+        )
+    scale = denominator * 100
+    aspects = tuple(
+        NodeScore(
+            a.code,
+            a.name,
+            a.weight,
+            _score(instrument, Fraction(sums[a.code], scale) / a.weight),
+            a.domain,
+        )
+        for a in instrument.aspects
+    )
+    carried = {node.code: _carried(instrument, node.score) for node in aspects}
+    domains = _aggregate_domains(instrument, carried)
+    return _result(
+        instrument,
+        "indicators",
+        _index(instrument, domains, carried),
+        domains=domains,
+        aspects=aspects,
+        items=tuple(item_scores),
+        filled_with_minimum=tuple(filled),
+    )
+
+
+def score_aspects(
+    instrument: Instrument, scores: Mapping[str, Decimal], *, missing: Missing = "error"
+) -> Result:
+    """Score from published aspect scores (pre-aggregated input)."""
+    known = instrument.aspects_by_code
+    problems = _unknown(scores, known, "aspect", "")
+    problems += [
+        InputProblem(code, message)
+        for code, value in scores.items()
+        if code in known and (message := score_problem(instrument, value))
+    ]
+    minimum = Decimal(instrument.scale.min)
+    complete, filled, missing_problems = _complete(list(known), scores, missing, minimum, "aspect")
+    problems += missing_problems
+    if problems:
+        raise ScoringInputError(problems)
+    aspects = tuple(
+        NodeScore(
+            a.code, a.name, a.weight, _score(instrument, Fraction(complete[a.code])), a.domain
+        )
+        for a in instrument.aspects
+    )
+    # Given scores are taken as they are, whatever the intermediate-rounding policy.
+    given = {code: Fraction(value) for code, value in complete.items()}
+    domains = _aggregate_domains(instrument, given)
+    return _result(
+        instrument,
+        "aspects",
+        _index(instrument, domains, given),
+        domains=domains,
+        aspects=aspects,
+        filled_with_minimum=tuple(filled),
+    )
+
+
+def score_domains(
+    instrument: Instrument, scores: Mapping[str, Decimal], *, missing: Missing = "error"
+) -> Result:
+    """Score from published domain scores (pre-aggregated input)."""
+    if not instrument.domains:
+        message = f"{instrument.id} has no domains; give indicator or aspect scores"
+        raise ScoringInputError([InputProblem("domain", message)])
+    known = instrument.domains_by_code
+    problems = _unknown(scores, known, "domain", "")
+    problems += [
+        InputProblem(code, message)
+        for code, value in scores.items()
+        if code in known and (message := score_problem(instrument, value))
+    ]
+    minimum = Decimal(instrument.scale.min)
+    complete, filled, missing_problems = _complete(list(known), scores, missing, minimum, "domain")
+    problems += missing_problems
+    if problems:
+        raise ScoringInputError(problems)
+    domains = tuple(
+        NodeScore(d.code, d.name, d.weight, Score(Fraction(complete[d.code]), complete[d.code]))
+        for d in instrument.domains
+    )
+    total = sum((node.weight * node.score.exact for node in domains), Fraction(0))
+    index = _score(instrument, total / instrument.total_weight)
+    return _result(
+        instrument, "domains", index, domains=domains, aspects=(), filled_with_minimum=tuple(filled)
+    )
+
+
+# --- what-if and gap -----------------------------------------------------------------------
+
+
+def _changes(before: tuple[NodeScore, ...], after: tuple[NodeScore, ...]) -> tuple[Change, ...]:
+    return tuple(
+        Change(old.code, old.name, old.score, new.score)
+        for old, new in zip(before, after, strict=True)
+        if old.score.exact != new.score.exact
+    )
+
+
+def what_if(
+    instrument: Instrument,
+    base: Mapping[str, Decimal],
+    changes: Mapping[str, Decimal],
+    *,
+    missing: Missing = "error",
+) -> WhatIf:
+    """The scores if `changes` were applied to `base`; nothing is saved anywhere."""
+    before = score_items(instrument, base, missing=missing)
+    current = {item.number: item.value for item in before.items}
+    after = score_items(instrument, {**current, **changes})
+    changed = tuple(
+        (number, current[number], value)
+        for number, value in changes.items()
+        if current[number] != value
+    )
+    return WhatIf(
+        before=before,
+        after=after,
+        changed_items=changed,
+        index=Change("index", instrument.index_name, before.index, after.index),
+        aspects=_changes(before.aspects, after.aspects),
+        domains=_changes(before.domains, after.domains),
+    )
+
+
+def gap_to_target(result: Result, target: Decimal) -> Gap:
+    instrument = result.instrument
+    if (message := score_problem(instrument, target)) is not None:
+        raise ScoringInputError([InputProblem("target", message.replace("score", "target"))])
+    shortfall = max(Fraction(target) - result.index.exact, Fraction(0))
+    return Gap(target=target, index=result.index, shortfall=shortfall)

@@ -1,0 +1,351 @@
+"""The instrument: what a regulation measures, with which weights, and how it is reported.
+
+An instrument file is YAML in the format described in docs/instrument-format.md. These
+pydantic models are its schema (structure and types); loader.py adds the checks that span
+the file (weights summing to their parent, codes unique, bands covering the scale).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from monev.core.numbers import NotExact, exact_str, to_fraction
+
+FORMAT = "monev-instrument/1"
+
+
+def _exact(value: object) -> Fraction:
+    try:
+        return to_fraction(value)
+    except NotExact as error:
+        raise ValueError(str(error)) from None
+
+
+def _bound(value: object) -> Decimal:
+    if isinstance(value, float):
+        raise ValueError("write the number as an exact decimal (a float was given)")
+    if isinstance(value, int | str | Decimal) and not isinstance(value, bool):
+        try:
+            result = Decimal(str(value).strip())
+        except ArithmeticError:
+            raise ValueError(f"{value!r} is not a decimal number") from None
+        if result.is_finite():
+            return result
+    raise ValueError(f"{value!r} is not a decimal number")
+
+
+def _code(value: object) -> str:
+    """Indicator numbers are text ("35.1"); YAML may hand them over as int or Decimal."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError("expected an indicator number such as 12 or '35.1'")
+    if isinstance(value, int | Decimal | str):
+        text = str(value).strip()
+        if text:
+            return text
+    raise ValueError("expected an indicator number such as 12 or '35.1'")
+
+
+_NUMBER_SCHEMA = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\d+(\.\d+)?$"}]}
+ExactNumber = Annotated[
+    Fraction,
+    BeforeValidator(_exact),
+    PlainSerializer(exact_str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": r"^\d+(\.\d+)?(\s*/\s*\d+(\.\d+)?)?$"},
+            ],
+            "description": "an exact decimal (1.3), or a fraction (10/3) where a weight divides evenly",
+        }
+    ),
+]
+Bound = Annotated[
+    Decimal,
+    BeforeValidator(_bound),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_NUMBER_SCHEMA),
+]
+ItemNumber = Annotated[str, BeforeValidator(_code)]
+Text = Annotated[str, Field(min_length=1)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PROVISIONAL = "provisional"
+    IN_FORCE = "in_force"
+    SUPERSEDED = "superseded"
+
+
+class ValueType(StrEnum):
+    WHOLE = "whole"  # whole levels only: 1, 2, 3
+    DECIMAL2 = "decimal2"  # partial credit within a level, up to two decimals: 1.17, 2.50
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MEDIUM_HIGH = "medium-high"
+    MEDIUM = "medium"
+    MEDIUM_LOW = "medium-low"
+    LOW = "low"
+
+
+class ExternalMode(StrEnum):
+    IMPORT = "import"  # the value is imported from the other agency's index, converted
+    EVIDENCE = "evidence"  # the other agency's result is an evidence item per level
+
+
+class Note(Strict):
+    """A statement about how certain a fact in the file is, and where it comes from."""
+
+    subject: Text
+    confidence: Confidence
+    note: Text
+    source: str = ""
+
+
+class LegalBasis(Strict):
+    regulation: Text
+    replaces: str = ""
+    superseded_by: str = ""
+    results_published_by: str = ""
+
+
+class Years(Strict):
+    first: Year
+    last: Year | None = None  # None: still in force
+
+    def covers(self, year: int) -> bool:
+        return self.first <= year and (self.last is None or year <= self.last)
+
+
+class Scale(Strict):
+    min: int
+    max: int
+
+
+class LevelName(Strict):
+    level: int
+    name: Text
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+class LevelScale(Strict):
+    """A named scale of maturity levels (spbe-2020 has two: process, technical function)."""
+
+    code: Text
+    name: Text
+    applies_to: str = ""
+    levels: tuple[LevelName, ...]
+
+    def level_name(self, level: int) -> str:
+        for entry in self.levels:
+            if entry.level == level:
+                return entry.name
+        return ""
+
+
+class Predicate(Strict):
+    """A rating band: the reported index falls in [min, max) or [min, max] etc."""
+
+    name: Text
+    min: Bound
+    max: Bound
+    min_inclusive: bool = True
+    max_inclusive: bool = False
+    level_alias: str = ""
+
+    def contains(self, value: Decimal) -> bool:
+        above = value >= self.min if self.min_inclusive else value > self.min
+        below = value <= self.max if self.max_inclusive else value < self.max
+        return above and below
+
+
+class Rounding(Strict):
+    places: int = Field(ge=0, le=6)
+    mode: Literal["half_up", "half_even"] = "half_up"
+    # Whether aspect and domain scores are rounded before they are aggregated further.
+    intermediate: bool = False
+    note: str = ""
+
+
+class Domain(Strict):
+    code: Text
+    name: Text
+    weight: ExactNumber
+
+
+class Aspect(Strict):
+    code: Text
+    name: Text
+    short_name: str = ""
+    domain: str = ""  # empty for instruments without domains (pemdi-2026)
+    weight: ExactNumber
+
+
+class SubItem(Strict):
+    """A scored part of an indicator (spbe-2018 35 -> 35.1, 35.2, 35.3)."""
+
+    number: ItemNumber
+    name: Text
+    weight: ExactNumber
+
+
+class ExternalSource(Strict):
+    """Another agency's evaluation that an indicator depends on (pemdi-2026)."""
+
+    index: Text
+    owner: Text
+    mode: ExternalMode
+    conversion: str = ""
+    default_value: Bound | None = None  # the value used until the external result arrives
+    confidence: Confidence
+    source: str = ""
+
+
+class Indicator(Strict):
+    number: ItemNumber
+    code: str = ""  # the instrument's own code where it has one (pemdi-2026: IK-01)
+    assessor_code: str = ""  # the code the assessors' application uses (pemdi-2026: 1.1)
+    name: Text
+    short_name: str = ""
+    aliases: tuple[str, ...] = ()
+    aspect: Text
+    weight: ExactNumber
+    kind: str = ""  # kebijakan, tata_kelola, manajemen, audit, layanan ... (effort defaults)
+    level_scale: str = ""
+    value_type: ValueType | None = None  # None: the instrument's value type
+    description: str = ""
+    criteria: dict[int, Text] = {}
+    evidence: dict[int, Text] = {}
+    evidence_general: tuple[str, ...] = ()
+    criteria_confidence: Confidence | None = None
+    supervising_agencies: tuple[str, ...] = ()  # instansi pembina
+    sources: tuple[str, ...] = ()
+    sub_items: tuple[SubItem, ...] = ()
+    external: ExternalSource | None = None
+    note: str = ""
+
+
+class ScoredItem(Strict):
+    """What takes a value when scoring: an indicator, or each sub-item of a split indicator."""
+
+    number: str
+    name: str
+    weight: ExactNumber
+    indicator: str
+    aspect: str
+    value_type: ValueType
+
+
+class Instrument(Strict):
+    format: Literal["monev-instrument/1"]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    version: Annotated[int, Field(ge=1)]
+    name: Text
+    short_name: Text
+    index_name: Text
+    legal_basis: LegalBasis
+    years: Years
+    status: Status
+    confidence: Confidence
+    confidence_notes: tuple[Note, ...] = ()
+    scale: Scale
+    value_type: ValueType
+    level_scales: tuple[LevelScale, ...] = ()
+    criteria_available: bool
+    cumulative_criteria: bool = True
+    predicates: tuple[Predicate, ...]
+    rounding: Rounding
+    domains: tuple[Domain, ...] = ()
+    aspects: tuple[Aspect, ...]
+    indicators: tuple[Indicator, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return self.status in (Status.PROVISIONAL, Status.DRAFT)
+
+    @cached_property
+    def total_weight(self) -> Fraction:
+        return sum((aspect.weight for aspect in self.aspects), Fraction(0))
+
+    @cached_property
+    def scored_items(self) -> tuple[ScoredItem, ...]:
+        items = []
+        for indicator in self.indicators:
+            value_type = indicator.value_type or self.value_type
+            parts = indicator.sub_items or (indicator,)
+            for part in parts:
+                items.append(
+                    ScoredItem(
+                        number=part.number,
+                        name=part.name,
+                        weight=part.weight,
+                        indicator=indicator.number,
+                        aspect=indicator.aspect,
+                        value_type=value_type,
+                    )
+                )
+        return tuple(items)
+
+    @cached_property
+    def integer_weights(self) -> tuple[int, dict[str, int]]:
+        """(D, weights * D as integers) for a common denominator D of all item weights."""
+        denominator = math.lcm(*(item.weight.denominator for item in self.scored_items))
+        weights = {item.number: int(item.weight * denominator) for item in self.scored_items}
+        return denominator, weights
+
+    @cached_property
+    def items_by_number(self) -> dict[str, ScoredItem]:
+        return {item.number: item for item in self.scored_items}
+
+    @cached_property
+    def indicators_by_number(self) -> dict[str, Indicator]:
+        return {indicator.number: indicator for indicator in self.indicators}
+
+    @cached_property
+    def aspects_by_code(self) -> dict[str, Aspect]:
+        return {aspect.code: aspect for aspect in self.aspects}
+
+    @cached_property
+    def domains_by_code(self) -> dict[str, Domain]:
+        return {domain.code: domain for domain in self.domains}
+
+    @cached_property
+    def level_scales_by_code(self) -> dict[str, LevelScale]:
+        return {scale.code: scale for scale in self.level_scales}
+
+    def aspects_of(self, domain_code: str) -> tuple[Aspect, ...]:
+        return tuple(aspect for aspect in self.aspects if aspect.domain == domain_code)
+
+    def indicators_of(self, aspect_code: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.aspect == aspect_code)
+
+    def predicate_for(self, reported: Decimal) -> Predicate:
+        for band in self.predicates:
+            if band.contains(reported):
+                return band
+        # The loader checks that bands cover the whole scale, and scores stay in the scale.
+        raise ValueError(f"no predicate band contains {reported}")
+
+
+def instrument_json_schema() -> dict:
+    """The JSON Schema of instrument files, for editors and for evaluators writing their own."""
+    schema = Instrument.model_json_schema(mode="validation")
+    schema["$id"] = "https://monev-spbe.example/schema/instrument-1.json"
+    schema["title"] = "Monev SPBE instrument file (format monev-instrument/1)"
+    return schema

@@ -1,0 +1,152 @@
+"""A scoring result as JSON-ready data (the stable shape of `monev score --format json` and
+of the API) and as an aligned text table for people."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from monev.core.engine import ItemScore, NodeScore, Result
+from monev.core.numbers import exact_str, round_fraction
+
+WEAKEST_COUNT = 3
+
+
+def _node(node: NodeScore, *, with_parent: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": node.code, "name": node.name}
+    if with_parent:
+        data["domain"] = node.parent or None
+    data.update(
+        weight=exact_str(node.weight),
+        score=str(node.score.reported),
+        score_exact=exact_str(node.score.exact),
+    )
+    return data
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    instrument = result.instrument
+    return {
+        "instrument": instrument.id,
+        "instrument_version": instrument.version,
+        "provisional": instrument.provisional,
+        "basis": result.basis,
+        "index": str(result.index.reported),
+        "index_exact": exact_str(result.index.exact),
+        "predicate": result.predicate.name,
+        "domains": [_node(node, with_parent=False) for node in result.domains],
+        "aspects": [_node(node, with_parent=True) for node in result.aspects],
+        "indicators": [
+            {
+                "number": item.number,
+                "name": item.name,
+                "aspect": item.aspect,
+                "level": str(item.value),
+                "weight": exact_str(item.weight),
+                "contribution": exact_str(item.contribution),
+                "headroom": exact_str(item.headroom),
+            }
+            for item in result.items
+        ],
+        "filled_with_minimum": list(result.filled_with_minimum),
+    }
+
+
+# --- the table ---------------------------------------------------------------------------
+
+BOLD, RED, YELLOW, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[0m"
+
+
+def _short(value: Fraction, places: int = 4) -> str:
+    """A weight or contribution for reading: exact when short, else rounded to 4 places."""
+    text = exact_str(value)
+    if len(text.partition(".")[2]) <= places:
+        return text
+    return str(round_fraction(value, places)) + "~"
+
+
+def _rows(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *[line(r) for r in rows]]
+
+
+def render_table(result: Result, *, color: bool = False, max_name: int = 48) -> str:
+    instrument = result.instrument
+
+    def paint(text: str, *codes: str) -> str:
+        return "".join(codes) + text + RESET if color else text
+
+    def clip(name: str) -> str:
+        return name if len(name) <= max_name else name[: max_name - 1] + "…"
+
+    out: list[str] = []
+    title = f"{instrument.name} ({instrument.id} version {instrument.version})"
+    out.append(paint(title, BOLD))
+    if instrument.provisional:
+        out.append(
+            paint(
+                "PROVISIONAL instrument: weights, bands and criteria are not yet confirmed "
+                "against the regulation's text; see `monev instrument show "
+                f"{instrument.id}`.",
+                YELLOW,
+            )
+        )
+    index_line = (
+        f"Index {result.index.reported} (exact {exact_str(result.index.exact)})"
+        f"   Predikat: {result.predicate.name}"
+    )
+    out += ["", paint(index_line, BOLD)]
+    if result.filled_with_minimum:
+        filled = ", ".join(result.filled_with_minimum)
+        out.append(f"Scored at the scale minimum because they were missing: {filled}")
+
+    if result.domains:
+        rows = [
+            [n.code, clip(n.name), _short(n.weight), str(n.score.reported)] for n in result.domains
+        ]
+        out += ["", *_rows(["Domain", "Name", "Weight", "Score"], rows, {2, 3})]
+
+    weakest = {node.code for node in result.weakest_aspects(WEAKEST_COUNT)}
+    if result.aspects:
+        rows = []
+        for node in result.aspects:
+            mark = "<< weakest" if node.code in weakest else ""
+            rows.append(
+                [node.code, clip(node.name), _short(node.weight), str(node.score.reported), mark]
+            )
+        table = _rows(["Aspect", "Name", "Weight", "Score", ""], rows, {2, 3})
+        table = [
+            paint(text, RED) if index >= 2 and rows[index - 2][4] else text
+            for index, text in enumerate(table)
+        ]
+        out += ["", *table]
+
+    if result.items:
+        rows = [
+            [
+                item.number,
+                clip(_item_name(result, item)),
+                item.aspect,
+                str(item.value),
+                _short(item.weight),
+                _short(item.contribution),
+                _short(item.headroom),
+            ]
+            for item in result.items
+        ]
+        header = ["No", "Indicator", "Aspect", "Level", "Weight", "Contribution", "+1 level"]
+        out += ["", *_rows(header, rows, {3, 4, 5, 6})]
+    return "\n".join(out) + "\n"
+
+
+def _item_name(result: Result, item: ItemScore) -> str:
+    indicator = result.instrument.indicators_by_number.get(item.number)
+    return indicator.short_name or indicator.name if indicator else item.name
