@@ -65,7 +65,8 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        # error.start counts from after a byte-order mark, as does error.object.
+        line = error.object.count(b"\n", 0, error.start) + 1
         message = "the file is not UTF-8 text; save it as CSV UTF-8"
         raise CsvInputError([CsvProblem(line, message)]) from None
 

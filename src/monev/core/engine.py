@@ -362,7 +362,7 @@ def score_domains(
     if problems:
         raise ScoringInputError(problems)
     domains = tuple(
-        NodeScore(d.code, d.name, d.weight, Score(Fraction(complete[d.code]), complete[d.code]))
+        NodeScore(d.code, d.name, d.weight, _score(instrument, Fraction(complete[d.code])))
         for d in instrument.domains
     )
     total = sum((node.weight * node.score.exact for node in domains), Fraction(0))

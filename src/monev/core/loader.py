@@ -148,7 +148,8 @@ def validate(data: Any, source: str, lines: dict[Location, int] | None = None) -
     """Check data read from an instrument file; raise InstrumentError naming every problem."""
     lines = lines or {}
     if not isinstance(data, dict):
-        raise InstrumentError(source, [Problem((), "the file must be a mapping of fields")])
+        message = "the file must be a mapping of fields"
+        raise InstrumentError(source, [Problem((), message, lines.get(()))])
     try:
         instrument = Instrument.model_validate(data)
     except ValidationError as error:
@@ -179,8 +180,9 @@ def load_file(path: Path | str) -> LoadedInstrument:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = error.object.count(b"\n", 0, error.start) + 1
         message = f"not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8"
-        raise InstrumentError(source, [Problem((), message)]) from None
+        raise InstrumentError(source, [Problem((), message, line)]) from None
     return load_text(text, source)
 
 

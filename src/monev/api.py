@@ -1,0 +1,67 @@
+"""The API under /api/v1/: one NinjaAPI, routers per app, one error shape.
+
+Every error answers {"error": {"code", "message", "details"}} whatever raised it, so clients
+handle failures in one place.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from monev import __version__
+from monev.core.engine import ScoringInputError
+from monev.instruments.api import router as instruments_router
+from monev.instruments.selectors import InstrumentNotFound
+
+api = NinjaAPI(
+    title="Monev SPBE API",
+    version=__version__,
+    description="Instruments, scoring and (in later releases) the evaluation cycle of Monev SPBE. "
+    'Errors always answer {"error": {"code", "message", "details"}}.',
+    urls_namespace="api-v1",
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, details=None):
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    details = [
+        {"location": ".".join(str(part) for part in error.get("loc", ())), "message": error["msg"]}
+        for error in exc.errors
+    ]
+    return error_response(request, 422, "invalid_request", "The request is not valid.", details)
+
+
+@api.exception_handler(ScoringInputError)
+def on_scoring_input_error(request, exc: ScoringInputError):
+    details = [{"location": p.key, "message": p.message} for p in exc.problems]
+    return error_response(request, 422, "invalid_scores", "The scores cannot be used.", details)
+
+
+@api.exception_handler(InstrumentNotFound)
+def on_instrument_not_found(request, exc: InstrumentNotFound):
+    return error_response(request, 404, "not_found", f"Not found: {exc}")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc: Http404):
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc: AuthenticationError):
+    return error_response(request, 401, "unauthenticated", "Authentication is required.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/instruments", instruments_router)

@@ -1,0 +1,143 @@
+"""Instruments through the API: the same reads as the pages, plus scoring."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Router, Schema
+from pydantic import model_validator
+
+from monev.core.engine import gap_to_target, score_aspects, score_domains, score_items
+from monev.core.model import Instrument
+from monev.core.numbers import exact_str
+from monev.core.report import result_to_dict
+from monev.instruments import selectors
+
+router = Router(tags=["instruments"])
+
+
+class InstrumentSummaryOut(Schema):
+    id: str
+    version: int
+    name: str
+    index_name: str
+    first_year: int
+    last_year: int | None
+    status: str
+    provisional: bool
+    indicators: int
+    builtin: bool
+    sha256: str
+
+
+@router.get("", response=list[InstrumentSummaryOut], summary="List instruments")
+def list_instruments(request):
+    """Every instrument version known to this installation, newest regulation first."""
+    return [
+        InstrumentSummaryOut(
+            id=e.instrument.id,
+            version=e.instrument.version,
+            name=e.instrument.name,
+            index_name=e.instrument.index_name,
+            first_year=e.instrument.years.first,
+            last_year=e.instrument.years.last,
+            status=e.instrument.status.value,
+            provisional=e.instrument.provisional,
+            indicators=len(e.instrument.indicators),
+            builtin=e.builtin,
+            sha256=e.sha256,
+        )
+        for e in selectors.instrument_list()
+    ]
+
+
+@router.get("/{reference}", response=Instrument, summary="Get an instrument")
+def get_instrument(request, reference: str):
+    """The whole instrument: weights (exact, as strings), bands, levels, criteria.
+    `reference` is an id (highest version) or id@version."""
+    return selectors.instrument_get(reference)
+
+
+Values = dict[str, Decimal]
+
+
+class ScoreIn(Schema):
+    indicators: Values | None = Field(
+        None, description="indicator number -> level", examples=[{"1": "3", "2": "4"}]
+    )
+    aspects: Values | None = Field(None, description="aspect code -> published score")
+    domains: Values | None = Field(None, description="domain code -> published score")
+    missing: Literal["error", "min"] = Field(
+        "error", description="refuse missing entries, or score them at the scale minimum"
+    )
+    target: Decimal | None = Field(None, description="a target index, to report the gap")
+
+    @model_validator(mode="after")
+    def exactly_one_kind(self):
+        given = [v for v in (self.indicators, self.aspects, self.domains) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of indicators, aspects or domains")
+        return self
+
+
+class ScoreNodeOut(Schema):
+    code: str
+    name: str
+    domain: str | None = None
+    weight: str
+    score: str
+    score_exact: str
+
+
+class ScoreIndicatorOut(Schema):
+    number: str
+    name: str
+    aspect: str
+    level: str
+    weight: str
+    contribution: str
+    headroom: str
+
+
+class TargetOut(Schema):
+    target: str
+    reached: bool
+    shortfall_exact: str
+
+
+class ScoreOut(Schema):
+    instrument: str
+    instrument_version: int
+    provisional: bool
+    basis: str
+    index: str
+    index_exact: str
+    predicate: str
+    domains: list[ScoreNodeOut]
+    aspects: list[ScoreNodeOut]
+    indicators: list[ScoreIndicatorOut]
+    filled_with_minimum: list[str]
+    target: TargetOut | None = None
+
+
+@router.post("/{reference}/score", response=ScoreOut, summary="Score levels or published scores")
+def score(request, reference: str, payload: ScoreIn):
+    """The index, aspect and domain scores and predicate, computed exactly as the ministry
+    does; nothing is saved. The same result as `monev score --format json`."""
+    instrument = selectors.instrument_get(reference)
+    if payload.indicators is not None:
+        result = score_items(instrument, payload.indicators, missing=payload.missing)
+    elif payload.aspects is not None:
+        result = score_aspects(instrument, payload.aspects, missing=payload.missing)
+    else:
+        result = score_domains(instrument, payload.domains or {}, missing=payload.missing)
+    data = result_to_dict(result)
+    if payload.target is not None:
+        gap = gap_to_target(result, payload.target)
+        data["target"] = {
+            "target": str(gap.target),
+            "reached": gap.reached,
+            "shortfall_exact": exact_str(gap.shortfall),
+        }
+    return data

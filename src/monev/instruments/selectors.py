@@ -1,0 +1,87 @@
+"""Reads of instruments shared by the pages and the API.
+
+Instruments are files (built-in, plus MONEV_INSTRUMENT_DIRS), not database rows: they are
+regulation data, versioned by id and version, and read through the pure core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from monev.core.loader import InstrumentError
+from monev.core.model import Aspect, Domain, Indicator, Instrument
+from monev.core.registry import BUILTIN_DIR, Catalog, catalog
+
+
+class InstrumentNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class InstrumentSummary:
+    instrument: Instrument
+    builtin: bool
+    sha256: str
+
+    @property
+    def reference(self) -> str:
+        return f"{self.instrument.id}@{self.instrument.version}"
+
+
+@dataclass(frozen=True)
+class AspectGroup:
+    aspect: Aspect
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class DomainGroup:
+    domain: Domain | None  # None for instruments without domains (pemdi-2026)
+    aspects: tuple[AspectGroup, ...]
+
+
+def instrument_catalog() -> Catalog:
+    return catalog(settings.MONEV_INSTRUMENT_DIRS)
+
+
+def instrument_list() -> list[InstrumentSummary]:
+    """Every known instrument version, newest regulation first."""
+    entries = [
+        InstrumentSummary(
+            instrument=entry.instrument,
+            builtin=entry.source.startswith(str(BUILTIN_DIR)),
+            sha256=entry.sha256,
+        )
+        for entry in instrument_catalog().instruments
+    ]
+    return sorted(
+        entries, key=lambda e: (-e.instrument.years.first, e.instrument.id, -e.instrument.version)
+    )
+
+
+def instrument_get(reference: str) -> Instrument:
+    """By id (highest version) or id@version."""
+    try:
+        return instrument_catalog().get(reference)
+    except InstrumentError:
+        raise InstrumentNotFound(reference) from None
+
+
+def instrument_structure(instrument: Instrument) -> tuple[DomainGroup, ...]:
+    """Domains -> aspects -> indicators, in the instrument's order."""
+
+    def aspects_of(aspects: tuple[Aspect, ...]) -> tuple[AspectGroup, ...]:
+        return tuple(AspectGroup(a, instrument.indicators_of(a.code)) for a in aspects)
+
+    if not instrument.domains:
+        return (DomainGroup(None, aspects_of(instrument.aspects)),)
+    return tuple(DomainGroup(d, aspects_of(instrument.aspects_of(d.code))) for d in instrument.domains)
+
+
+def indicator_get(instrument: Instrument, number: str) -> Indicator:
+    try:
+        return instrument.indicators_by_number[number]
+    except KeyError:
+        raise InstrumentNotFound(f"{instrument.id} indicator {number}") from None

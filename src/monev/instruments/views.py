@@ -1,0 +1,67 @@
+"""Instrument pages: the list, one instrument's structure, one indicator's criteria."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from monev.instruments import selectors
+from monev.instruments.selectors import InstrumentNotFound
+
+
+def _instrument_or_404(reference: str):
+    try:
+        return selectors.instrument_get(reference)
+    except InstrumentNotFound:
+        raise Http404("instrument not found") from None
+
+
+@require_safe
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "instruments/list.html", {"entries": selectors.instrument_list()})
+
+
+@require_safe
+def instrument_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    instrument = _instrument_or_404(reference)
+    versions = [e for e in selectors.instrument_list() if e.instrument.id == instrument.id]
+    context = {
+        "instrument": instrument,
+        "structure": selectors.instrument_structure(instrument),
+        "versions": versions,
+    }
+    return render(request, "instruments/detail.html", context)
+
+
+@require_safe
+def indicator_detail(request: HttpRequest, reference: str, number: str) -> HttpResponse:
+    instrument = _instrument_or_404(reference)
+    try:
+        indicator = selectors.indicator_get(instrument, number)
+    except InstrumentNotFound:
+        raise Http404("indicator not found") from None
+    context = {
+        "instrument": instrument,
+        "indicator": indicator,
+        "aspect": instrument.aspects_by_code[indicator.aspect],
+        "levels": _levels(instrument, indicator),
+    }
+    # The same fragment serves the inline expansion on the instrument page (HTMX).
+    if request.headers.get("HX-Request"):
+        return render(request, "instruments/_indicator_levels.html", context)
+    return render(request, "instruments/indicator.html", context)
+
+
+def _levels(instrument, indicator) -> list[dict]:
+    scale = instrument.level_scales_by_code.get(indicator.level_scale)
+    return [
+        {
+            "level": level,
+            "name": scale.level_name(level) if scale else "",
+            "criteria": indicator.criteria.get(level, ""),
+            "evidence": indicator.evidence.get(level, ""),
+        }
+        for level in range(instrument.scale.min, instrument.scale.max + 1)
+        if level in indicator.criteria or level in indicator.evidence or scale
+    ]

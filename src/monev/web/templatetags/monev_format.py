@@ -1,0 +1,34 @@
+"""Numbers as people here read them: localised (3,34 in Bahasa Indonesia), exact when short."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django import template
+from django.utils.formats import number_format
+
+from monev.core.numbers import exact_str, is_terminating, round_fraction
+
+register = template.Library()
+
+
+@register.filter
+def exact_number(value: Fraction | Decimal | int | None, places: int = 4) -> str:
+    """An exact number in full if it terminates within `places`, else rounded and marked ≈."""
+    if value is None or value == "":
+        return ""
+    fraction = Fraction(value)
+    text = exact_str(fraction)
+    if is_terminating(fraction) and len(text.partition(".")[2]) <= places:
+        return number_format(Decimal(text))
+    return "≈" + number_format(round_fraction(fraction, places))
+
+
+@register.filter
+def score(value: Decimal | None) -> str:
+    """A reported score with its two decimals kept (3,00 not 3)."""
+    if value is None:
+        return ""
+    places = max(0, -int(value.as_tuple().exponent))
+    return number_format(value, decimal_pos=places)

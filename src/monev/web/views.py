@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    # Until the period dashboard exists, the instruments are the front page.
+    return redirect("instruments:list")
