@@ -19,9 +19,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 run: install
+	@echo "Monev SPBE: preparing the database in $${MONEV_DATA_DIR:-./var} ..."
 	$(BIN)/monev migrate --no-input
 	$(BIN)/monev demo --if-empty
-	$(BIN)/monev runserver $(HOST):$(PORT)
+	@echo "Serving at http://$(HOST):$(PORT)/  (Ctrl+C stops)"
+	MONEV_DEBUG=$${MONEV_DEBUG:-true} $(BIN)/monev runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_visitors_to_the_instruments_for_now(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/instrumen/"
+
+
+def test_it_sends_security_headers(client):
+    response = client.get("/instrumen/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_it_speaks_indonesian_even_to_an_english_browser(client):
+    response = client.get("/instrumen/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Instrumen evaluasi" in response.content.decode()
+    assert response["Content-Language"] == "id"
+
+
+def test_it_switches_language_only_on_the_users_choice(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/instrumen/"})
+    response = client.get("/instrumen/")
+    assert "Evaluation instruments" in response.content.decode()
+    assert response["Content-Language"] == "en"
