@@ -13,7 +13,8 @@ MONEV = Path(sys.executable).with_name("monev")
 def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "MONEV_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([str(MONEV), *args], capture_output=True, text=True, env=env, timeout=120)
+    command = [str(MONEV), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)  # noqa: S603
 
 
 def test_it_runs_django_management_commands(tmp_path):
@@ -34,6 +35,11 @@ def test_it_lists_its_own_commands_and_djangos_in_help(tmp_path):
 
 def test_it_keeps_the_sqlite_database_in_wal_mode(tmp_path):
     run("migrate", "--no-input", "-v", "0", data_dir=tmp_path)
-    result = run("shell", "-c", "from django.db import connection; c = connection.cursor(); "
-                 "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])", data_dir=tmp_path)
+    result = run(
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        data_dir=tmp_path,
+    )
     assert result.stdout.strip().splitlines()[-1] == "wal"

@@ -62,7 +62,9 @@ def test_it_refuses_bad_scores_with_every_problem_named(client):
     levels = mixed_levels() | {"1": "3.5", "99": "2"}
     del levels["2"]
     response = client.post(
-        "/api/v1/instruments/spbe-2020/score", {"indicators": levels}, content_type="application/json"
+        "/api/v1/instruments/spbe-2020/score",
+        {"indicators": levels},
+        content_type="application/json",
     )
     assert response.status_code == 422
     error = response.json()["error"]

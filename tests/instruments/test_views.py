@@ -61,7 +61,7 @@ def test_it_shows_an_indicators_criteria_per_level(client, django_assert_num_que
     assert response.status_code == 200
     assert "<html" in page
     assert "Audit Infrastruktur SPBE" in page
-    assert page.count("<th scope=\"row\">") == 5
+    assert page.count('<th scope="row">') == 5
 
 
 def test_it_returns_only_the_fragment_to_htmx(client):

@@ -12,7 +12,7 @@ from monev.core.csvinput import CsvInputError, parse, score_file
 from monev.core.engine import ScoringInputError, gap_to_target
 from monev.core.loader import InstrumentError
 from monev.core.numbers import NotExact, exact_str, parse_decimal
-from monev.core.report import render_table, result_to_dict
+from monev.core.report import gap_to_dict, render_table, result_to_dict
 
 DESCRIPTION = """\
 Score one institution. FILE is CSV (UTF-8) with a header row, one of:
@@ -87,11 +87,7 @@ def main(argv: list[str]) -> int:
     if args.format == "json":
         data = result_to_dict(result)
         if gap is not None:
-            data["target"] = {
-                "target": str(gap.target),
-                "reached": gap.reached,
-                "shortfall_exact": exact_str(gap.shortfall),
-            }
+            data["target"] = gap_to_dict(gap)
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:

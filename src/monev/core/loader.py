@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +177,8 @@ def load_file(path: Path | str) -> LoadedInstrument:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise InstrumentError(source, [Problem((), f"cannot read the file: {error.strerror}")])
+        message = f"cannot read the file: {error.strerror}"
+        raise InstrumentError(source, [Problem((), message)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -365,7 +367,7 @@ def _predicate_problems(instrument: Instrument) -> list[Problem]:
     if last.max != high or not last.max_inclusive:
         message = f"the highest band {last.name} must end at the scale maximum {high}, inclusive"
         problems.append(Problem(("predicates", last_index, "max"), message))
-    for (_, lower), (upper_index, upper) in zip(bands, bands[1:], strict=False):
+    for (_, lower), (upper_index, upper) in pairwise(bands):
         if lower.max < upper.min:
             message = (
                 f"gap between {lower.name} (to {lower.max}) and {upper.name} (from {upper.min})"
@@ -376,6 +378,9 @@ def _predicate_problems(instrument: Instrument) -> list[Problem]:
             problems.append(Problem(("predicates", upper_index, "min"), message))
         elif lower.max_inclusive == upper.min_inclusive:
             state = "both include" if lower.max_inclusive else "neither includes"
-            message = f"at {upper.min}, {state} the boundary: exactly one of {lower.name} and {upper.name} must"
+            message = (
+                f"at {upper.min}, {state} the boundary: "
+                f"exactly one of {lower.name} and {upper.name} must"
+            )
             problems.append(Problem(("predicates", upper_index, "min_inclusive"), message))
     return problems

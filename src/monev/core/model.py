@@ -63,7 +63,7 @@ ExactNumber = Annotated[
                 {"type": "number"},
                 {"type": "string", "pattern": r"^\d+(\.\d+)?(\s*/\s*\d+(\.\d+)?)?$"},
             ],
-            "description": "an exact decimal (1.3), or a fraction (10/3) where a weight divides evenly",
+            "description": "an exact decimal (1.3), or a fraction (10/3) for an even split",
         }
     ),
 ]

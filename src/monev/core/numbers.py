@@ -77,11 +77,10 @@ def round_fraction(value: Fraction, places: int, mode: str = "half_up") -> Decim
     scaled = value * scale
     floor, remainder = divmod(scaled.numerator, scaled.denominator)
     twice = 2 * remainder
-    if twice > scaled.denominator:
+    exactly_half = twice == scaled.denominator
+    rounds_half_up = ROUNDING_MODES[mode] == ROUND_HALF_UP or floor % 2 == 1
+    if twice > scaled.denominator or (exactly_half and rounds_half_up):
         floor += 1
-    elif twice == scaled.denominator:
-        if ROUNDING_MODES[mode] == ROUND_HALF_UP or floor % 2 == 1:
-            floor += 1
     return (Decimal(floor) / Decimal(scale)).quantize(Decimal(1).scaleb(-places))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from monev.core.engine import ItemScore, NodeScore, Result
+from monev.core.engine import Gap, ItemScore, NodeScore, Result
 from monev.core.numbers import exact_str, round_fraction
 
 WEAKEST_COUNT = 3
@@ -49,6 +49,14 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for item in result.items
         ],
         "filled_with_minimum": list(result.filled_with_minimum),
+    }
+
+
+def gap_to_dict(gap: Gap) -> dict[str, Any]:
+    return {
+        "target": str(gap.target),
+        "reached": gap.reached,
+        "shortfall_exact": exact_str(gap.shortfall),
     }
 
 

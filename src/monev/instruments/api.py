@@ -10,8 +10,7 @@ from pydantic import model_validator
 
 from monev.core.engine import gap_to_target, score_aspects, score_domains, score_items
 from monev.core.model import Instrument
-from monev.core.numbers import exact_str
-from monev.core.report import result_to_dict
+from monev.core.report import gap_to_dict, result_to_dict
 from monev.instruments import selectors
 
 router = Router(tags=["instruments"])
@@ -134,10 +133,5 @@ def score(request, reference: str, payload: ScoreIn):
         result = score_domains(instrument, payload.domains or {}, missing=payload.missing)
     data = result_to_dict(result)
     if payload.target is not None:
-        gap = gap_to_target(result, payload.target)
-        data["target"] = {
-            "target": str(gap.target),
-            "reached": gap.reached,
-            "shortfall_exact": exact_str(gap.shortfall),
-        }
+        data["target"] = gap_to_dict(gap_to_target(result, payload.target))
     return data

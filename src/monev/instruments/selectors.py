@@ -77,7 +77,9 @@ def instrument_structure(instrument: Instrument) -> tuple[DomainGroup, ...]:
 
     if not instrument.domains:
         return (DomainGroup(None, aspects_of(instrument.aspects)),)
-    return tuple(DomainGroup(d, aspects_of(instrument.aspects_of(d.code))) for d in instrument.domains)
+    return tuple(
+        DomainGroup(d, aspects_of(instrument.aspects_of(d.code))) for d in instrument.domains
+    )
 
 
 def indicator_get(instrument: Instrument, number: str) -> Indicator:
