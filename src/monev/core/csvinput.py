@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Literal
 
 from monev.core.engine import (
+    InputProblem,
     Missing,
     Result,
     ScoringInputError,
+    input_problems,
     score_aspects,
     score_domains,
     score_items,
@@ -59,6 +61,7 @@ class ScoresFile:
     kind: Kind
     values: dict[str, Decimal]
     lines: dict[str, int]  # the line each key was given on
+    problems: tuple[CsvProblem, ...] = ()  # rows that could not be read
 
 
 def decode(data: bytes) -> str:
@@ -115,19 +118,29 @@ def parse(data: bytes) -> ScoresFile:
         values[key], lines[key] = value, line
     if kind is None:  # only blank lines
         raise CsvInputError([CsvProblem(None, f"the file is empty; expected a header {EXPECTED}")])
-    if problems:
-        raise CsvInputError(problems)
-    return ScoresFile(kind=kind, values=values, lines=lines)
+    return ScoresFile(kind=kind, values=values, lines=lines, problems=tuple(problems))
 
 
 def score_file(instrument: Instrument, scores: ScoresFile, *, missing: Missing = "error") -> Result:
-    """Score a parsed file; the engine's problems come back with their line numbers."""
+    """Score a parsed file; every problem comes back at once, with its line number."""
+    if scores.problems:
+        # Rows that could not be read may be the "missing" ones: report what is wrong with the
+        # rows that could be read, but not missing rows.
+        found = input_problems(instrument, scores.kind, scores.values)
+        raise CsvInputError([*scores.problems, *(_located(scores, p) for p in found)])
     scorer = {"indicator": score_items, "aspect": score_aspects, "domain": score_domains}
     try:
         return scorer[scores.kind](instrument, scores.values, missing=missing)
     except ScoringInputError as error:
-        problems = [CsvProblem(scores.lines.get(p.key), p.message) for p in error.problems]
-        raise CsvInputError(problems) from None
+        raise CsvInputError([_located(scores, p) for p in error.problems]) from None
+
+
+def _located(scores: ScoresFile, problem: InputProblem) -> CsvProblem:
+    """The engine's problem with its line, and the row's key where the message lacks it."""
+    message = problem.message
+    if problem.key in scores.lines and problem.key not in message.split(" ")[:3]:
+        message = f"{scores.kind} {problem.key}: {message}"
+    return CsvProblem(scores.lines.get(problem.key), message)
 
 
 def score_bytes(instrument: Instrument, data: bytes, *, missing: Missing = "error") -> Result:

@@ -166,6 +166,57 @@ def score_problem(instrument: Instrument, value: Decimal) -> str | None:
     return None
 
 
+InputKind = Literal["indicator", "aspect", "domain"]
+
+
+def input_problems(
+    instrument: Instrument, kind: InputKind, values: Mapping[str, Decimal]
+) -> list[InputProblem]:
+    """Problems with the given keys and values (unknown key, value not allowed); missing keys
+    are not checked here."""
+    if kind == "indicator":
+        items = instrument.items_by_number
+        problems = [
+            InputProblem(key, f"unknown indicator {key}{split_indicator_hint(instrument, key)}")
+            for key in values
+            if key not in items
+        ]
+        for key, value in values.items():
+            if key in items and (message := value_problem(instrument, items[key], value)):
+                problems.append(InputProblem(key, message))
+        return problems
+    if kind == "domain" and not instrument.domains:
+        message = f"{instrument.id} has no domains; give indicator or aspect scores"
+        return [InputProblem("domain", message)]
+    known = instrument.aspects_by_code if kind == "aspect" else instrument.domains_by_code
+    problems = [InputProblem(key, f"unknown {kind} {key}") for key in values if key not in known]
+    problems += [
+        InputProblem(key, message)
+        for key, value in values.items()
+        if key in known and (message := score_problem(instrument, value))
+    ]
+    return problems
+
+
+def _checked(
+    instrument: Instrument,
+    kind: InputKind,
+    values: Mapping[str, Decimal],
+    wanted: list[str],
+    missing: Missing,
+) -> tuple[dict[str, Decimal], list[str]]:
+    """The values completed per `missing`, or ScoringInputError naming every problem."""
+    problems = input_problems(instrument, kind, values)
+    if kind == "domain" and not instrument.domains:
+        raise ScoringInputError(problems)
+    minimum = Decimal(instrument.scale.min)
+    complete, filled, missing_problems = _complete(wanted, values, missing, minimum, kind)
+    problems += missing_problems
+    if problems:
+        raise ScoringInputError(problems)
+    return complete, filled
+
+
 def _complete(
     wanted: list[str], given: Mapping[str, Decimal], missing: Missing, minimum: Decimal, what: str
 ) -> tuple[dict[str, Decimal], list[str], list[InputProblem]]:
@@ -181,10 +232,6 @@ def _complete(
         else:
             problems.append(InputProblem(key, f"{what} {key} has no value"))
     return values, filled, problems
-
-
-def _unknown(given: Mapping[str, Decimal], known: Mapping[str, object], what: str, hint: str):
-    return [InputProblem(key, f"unknown {what} {key}{hint}") for key in given if key not in known]
 
 
 def split_indicator_hint(instrument: Instrument, key: str) -> str:
@@ -245,22 +292,8 @@ def score_items(
     instrument: Instrument, values: Mapping[str, Decimal], *, missing: Missing = "error"
 ) -> Result:
     """Score from indicator values (sub-items such as "35.1" where an indicator is split)."""
-    items = instrument.items_by_number
-    problems = [
-        InputProblem(key, f"unknown indicator {key}{split_indicator_hint(instrument, key)}")
-        for key in values
-        if key not in items
-    ]
-    for key, value in values.items():
-        if key in items and (message := value_problem(instrument, items[key], value)):
-            problems.append(InputProblem(key, message))
-    minimum = Decimal(instrument.scale.min)
-    complete, filled, missing_problems = _complete(
-        list(items), values, missing, minimum, "indicator"
-    )
-    problems += missing_problems
-    if problems:
-        raise ScoringInputError(problems)
+    wanted = list(instrument.items_by_number)
+    complete, filled = _checked(instrument, "indicator", values, wanted, missing)
 
     # Integer arithmetic in the loop (weights over a common denominator, values in
     # hundredths) keeps scoring hundreds of institutions fast; the result is the same rational.
@@ -311,18 +344,8 @@ def score_aspects(
     instrument: Instrument, scores: Mapping[str, Decimal], *, missing: Missing = "error"
 ) -> Result:
     """Score from published aspect scores (pre-aggregated input)."""
-    known = instrument.aspects_by_code
-    problems = _unknown(scores, known, "aspect", "")
-    problems += [
-        InputProblem(code, message)
-        for code, value in scores.items()
-        if code in known and (message := score_problem(instrument, value))
-    ]
-    minimum = Decimal(instrument.scale.min)
-    complete, filled, missing_problems = _complete(list(known), scores, missing, minimum, "aspect")
-    problems += missing_problems
-    if problems:
-        raise ScoringInputError(problems)
+    wanted = list(instrument.aspects_by_code)
+    complete, filled = _checked(instrument, "aspect", scores, wanted, missing)
     aspects = tuple(
         NodeScore(
             a.code, a.name, a.weight, _score(instrument, Fraction(complete[a.code])), a.domain
@@ -346,21 +369,8 @@ def score_domains(
     instrument: Instrument, scores: Mapping[str, Decimal], *, missing: Missing = "error"
 ) -> Result:
     """Score from published domain scores (pre-aggregated input)."""
-    if not instrument.domains:
-        message = f"{instrument.id} has no domains; give indicator or aspect scores"
-        raise ScoringInputError([InputProblem("domain", message)])
-    known = instrument.domains_by_code
-    problems = _unknown(scores, known, "domain", "")
-    problems += [
-        InputProblem(code, message)
-        for code, value in scores.items()
-        if code in known and (message := score_problem(instrument, value))
-    ]
-    minimum = Decimal(instrument.scale.min)
-    complete, filled, missing_problems = _complete(list(known), scores, missing, minimum, "domain")
-    problems += missing_problems
-    if problems:
-        raise ScoringInputError(problems)
+    wanted = list(instrument.domains_by_code)
+    complete, filled = _checked(instrument, "domain", scores, wanted, missing)
     domains = tuple(
         NodeScore(d.code, d.name, d.weight, _score(instrument, Fraction(complete[d.code])))
         for d in instrument.domains
