@@ -92,6 +92,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "monev.web",
+    "monev.accounts",
+    "monev.institutions",
+    "monev.evaluations",
+    "monev.audit",
     "monev.instruments",
 ]
 
@@ -149,6 +153,7 @@ def _database() -> dict:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

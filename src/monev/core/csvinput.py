@@ -138,7 +138,8 @@ def score_file(instrument: Instrument, scores: ScoresFile, *, missing: Missing =
 def _located(scores: ScoresFile, problem: InputProblem) -> CsvProblem:
     """The engine's problem with its line, and the row's key where the message lacks it."""
     message = problem.message
-    if problem.key in scores.lines and problem.key not in message.split(" ")[:3]:
+    leading = [word.rstrip(";:,") for word in message.split(" ")[:3]]
+    if problem.key in scores.lines and problem.key not in leading:
         message = f"{scores.kind} {problem.key}: {message}"
     return CsvProblem(scores.lines.get(problem.key), message)
 

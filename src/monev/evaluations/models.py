@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from monev.institutions.models import Institution, Unit
+
+LEVEL_DIGITS = {"max_digits": 4, "decimal_places": 2}  # 0.00-5.00; pemdi-2026 gives 1.17
+
+
+class Period(models.Model):
+    """One evaluation (or monitoring) of one institution in one year, under one instrument
+    version, pinned by id, version and the file's SHA-256."""
+
+    class Kind(models.TextChoices):
+        EVALUASI = "evaluasi", _("Evaluasi")
+        PEMANTAUAN = "pemantauan", _("Pemantauan")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    instrument_id = models.CharField(_("instrument"), max_length=60)
+    instrument_version = models.PositiveIntegerField(_("instrument version"))
+    instrument_sha256 = models.CharField(max_length=64)
+    target = models.DecimalField(_("target index"), null=True, blank=True, **LEVEL_DIGITS)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_periods"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["institution", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year", "kind"], name="period_unique_per_year_and_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.get_kind_display()} {self.year}"
+
+    @property
+    def instrument_reference(self) -> str:
+        return f"{self.instrument_id}@{self.instrument_version}"
+
+
+class Milestone(models.Model):
+    class Kind(models.TextChoices):
+        SELF_ASSESSMENT_OPEN = "self_assessment_open", _("Self-assessment opens")
+        SELF_ASSESSMENT_CLOSE = "self_assessment_close", _("Self-assessment closes")
+        EVIDENCE_DEADLINE = "evidence_deadline", _("Evidence deadline")
+        MENTORING = "mentoring", _("Mentoring session with assessors")
+        DOCUMENT_REVIEW = "document_review", _("Document review (penilaian dokumen)")
+        INTERVIEW = "interview", _("Interview (penilaian interviu)")
+        VISITATION = "visitation", _("Site visit (visitasi)")
+        ANNOUNCEMENT = "announcement", _("Announcement of results")
+        TRIWULAN_1 = "triwulan_1", _("Triwulan I checkpoint")
+        TRIWULAN_2 = "triwulan_2", _("Triwulan II checkpoint")
+        TRIWULAN_3 = "triwulan_3", _("Triwulan III checkpoint")
+        TRIWULAN_4 = "triwulan_4", _("Triwulan IV checkpoint")
+
+    # Only one of each of these per period; mentoring sessions may repeat.
+    SINGLE = frozenset(Kind.values) - {Kind.MENTORING}
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    due_at = models.DateTimeField(_("date"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["period", "due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kind"],
+                condition=~models.Q(kind="mentoring"),
+                name="milestone_single_kind_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+class Answer(models.Model):
+    """The institution's one answer for one indicator (or sub-item) in one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "diajukan", _("Diajukan")
+        RETURNED = "dikembalikan", _("Dikembalikan")
+        VERIFIED = "diverifikasi", _("Diverifikasi")
+        FINAL = "final_mandiri", _("Final mandiri")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.CharField(_("indicator"), max_length=20)  # the instrument's item number
+    position = models.PositiveSmallIntegerField()  # the instrument's order
+    level = models.DecimalField(_("level"), null=True, blank=True, **LEVEL_DIGITS)
+    explanation = models.TextField(_("penjelasan"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
+    verified_level = models.DecimalField(null=True, blank=True, **LEVEL_DIGITS)
+    reopened = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)  # raised on every save: no lost updates
+    units = models.ManyToManyField(Unit, through="AnswerUnit", related_name="answers", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["period", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "indicator"], name="answer_one_per_indicator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} - {self.indicator}"
+
+
+class AnswerUnit(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="answer_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "unit"], name="answer_unit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} -> {self.unit_id}"
+
+
+class AssessorPass(models.Model):
+    """An external assessor's judgement of one answer at one stage."""
+
+    class Stage(models.TextChoices):
+        DOCUMENT = "dokumen", _("Penilaian dokumen")
+        INTERVIEW = "interviu", _("Penilaian interviu")
+        VISITATION = "visitasi", _("Visitasi")
+        FINAL = "final", _("Final")
+
+    ORDER = (Stage.DOCUMENT, Stage.INTERVIEW, Stage.VISITATION, Stage.FINAL)
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="passes")
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    level = models.DecimalField(_("level"), **LEVEL_DIGITS)
+    notes = models.TextField(_("assessor's notes"), blank=True)
+    # On the document-review pass: the institution's clarification or objection to this
+    # provisional level, discussed at the interview.
+    institution_response = models.TextField(_("institution's response"), blank=True)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assessor pass")
+        verbose_name_plural = _("assessor passes")
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "stage"], name="pass_one_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} {self.stage}: {self.level}"
+
+
+class Comment(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

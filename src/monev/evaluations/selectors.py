@@ -1,0 +1,332 @@
+"""Reads of periods and answers shared by the pages and the API. Each runs a fixed number of
+queries however many answers, units or comments there are."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monev.core.engine import Result, score_items
+from monev.core.model import Indicator, Instrument, ScoredItem
+from monev.errors import NotFound
+from monev.evaluations.instruments import instrument_of
+from monev.evaluations.models import Answer, AnswerUnit, AssessorPass, Comment, Milestone, Period
+from monev.institutions.access import access_for
+from monev.institutions.models import Institution, Membership, Unit
+from monev.institutions.permissions import Access, Capability
+
+Status = Answer.Status
+Stage = AssessorPass.Stage
+
+
+# --- stages and their scores ------------------------------------------------------------------
+
+
+class ScoreStage:
+    SELF = "self"
+    VERIFIED = "verified"
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+    LABELS = {
+        SELF: _("Self-assessed"),
+        VERIFIED: _("Verified"),
+        PROVISIONAL: _("Provisional (assessors)"),
+        FINAL: _("Final"),
+    }
+    ORDER = (SELF, VERIFIED, PROVISIONAL, FINAL)
+
+
+@dataclass(frozen=True)
+class StageScore:
+    stage: str
+    result: Result | None  # None when no answer has a value at this stage yet
+    given: int  # how many items have a value at this stage
+    total: int
+
+    @property
+    def label(self):
+        return ScoreStage.LABELS[self.stage]
+
+    @property
+    def complete(self) -> bool:
+        return self.given == self.total
+
+
+def stage_values(answer: Answer, passes: dict[str, AssessorPass]) -> dict[str, Decimal | None]:
+    """An answer's value at each stage; provisional is the latest external judgement."""
+    provisional = next(
+        (
+            passes[s].level
+            for s in (Stage.VISITATION, Stage.INTERVIEW, Stage.DOCUMENT)
+            if s in passes
+        ),
+        None,
+    )
+    return {
+        ScoreStage.SELF: answer.level,
+        ScoreStage.VERIFIED: answer.verified_level,
+        ScoreStage.PROVISIONAL: provisional,
+        ScoreStage.FINAL: passes[Stage.FINAL].level if Stage.FINAL in passes else None,
+    }
+
+
+def stage_scores(
+    instrument: Instrument, values: list[dict[str, Decimal | None]], numbers: list[str]
+):
+    """The index at each stage, computed by the engine from the answers (never stored).
+    Items without a value at a stage count at the scale minimum, and the count says so."""
+    scores = {}
+    for stage in ScoreStage.ORDER:
+        given = {n: v[stage] for n, v in zip(numbers, values, strict=True) if v[stage] is not None}
+        result = score_items(instrument, given, missing="min") if given else None
+        scores[stage] = StageScore(stage, result, len(given), len(instrument.scored_items))
+    return scores
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    message: str
+
+
+def answer_flags(answer: Answer, unit_count: int, now: datetime, deadline: datetime | None):
+    flags = []
+    if unit_count == 0:
+        flags.append(Flag("no_unit", _("No responsible unit")))
+    if answer.level is not None and not answer.explanation:
+        flags.append(Flag("no_explanation", _("Level without penjelasan")))
+    if deadline and now >= deadline and answer.status in (Status.DRAFT, Status.RETURNED):
+        flags.append(Flag("overdue", _("Not submitted by the deadline")))
+    if answer.reopened:
+        flags.append(Flag("reopened", _("Reopened after the deadline")))
+    return flags
+
+
+# --- the period --------------------------------------------------------------------------------
+
+
+def period_for_user(user, period_id: int) -> tuple[Period, Access]:
+    """The period and the user's access; NotFound if the user has no membership in its
+    institution (its existence is not revealed)."""
+    period = Period.objects.select_related("institution").filter(pk=period_id).first()
+    access = access_for(user, period.institution_id) if period else Access(())
+    if period is None or not access:
+        raise NotFound(_("Period not found."))
+    return period, access
+
+
+def periods_for_user(user) -> list[Period]:
+    if not user.is_authenticated:
+        return []
+    institution_ids = Membership.objects.filter(user=user).values("institution_id")
+    return list(
+        Period.objects.filter(institution_id__in=institution_ids)
+        .select_related("institution")
+        .order_by("institution__name", "-year", "kind")
+    )
+
+
+@dataclass
+class AnswerRow:
+    answer: Answer
+    item: ScoredItem
+    indicator: Indicator
+    units: list[Unit]
+    passes: dict[str, AssessorPass]
+    comment_count: int
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def values(self) -> dict[str, Decimal | None]:
+        return stage_values(self.answer, self.passes)
+
+
+@dataclass
+class PeriodOverview:
+    period: Period
+    instrument: Instrument
+    access: Access
+    rows: list[AnswerRow]
+    scores: dict[str, StageScore]
+    milestones: list[Milestone]
+    status_counts: dict[str, int]
+    now: datetime
+
+    @property
+    def upcoming(self) -> list[Milestone]:
+        return [m for m in self.milestones if m.due_at >= self.now]
+
+    def days_left(self, milestone: Milestone) -> int:
+        return (timezone.localdate(milestone.due_at) - timezone.localdate(self.now)).days
+
+
+def _deadline(milestones: list[Milestone]) -> datetime | None:
+    for kind in (Milestone.Kind.SELF_ASSESSMENT_CLOSE, Milestone.Kind.EVIDENCE_DEADLINE):
+        for milestone in milestones:
+            if milestone.kind == kind:
+                return milestone.due_at
+    return None
+
+
+def _answers(period: Period, access: Access, only_ids=None):
+    """Answers with units, passes and comment counts: four queries in all."""
+    queryset = (
+        Answer.objects.filter(period=period)
+        .annotate(comment_count=Count("comments"))
+        .prefetch_related(
+            Prefetch(
+                "unit_links",
+                queryset=AnswerUnit.objects.select_related("unit").order_by("unit__code"),
+            ),
+            "passes",
+        )
+        .order_by("position")
+    )
+    if access.is_operator_only:
+        # An operator sees only the answers their units are responsible for.
+        queryset = queryset.filter(unit_links__unit_id__in=access.unit_ids).distinct()
+    if only_ids is not None:
+        queryset = queryset.filter(pk__in=only_ids)
+    return list(queryset)
+
+
+def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
+    deadline = _deadline(milestones)
+    rows = []
+    for answer in answers:
+        item = instrument.items_by_number[answer.indicator]
+        units = [link.unit for link in answer.unit_links.all()]
+        rows.append(
+            AnswerRow(
+                answer=answer,
+                item=item,
+                indicator=instrument.indicators_by_number[item.indicator],
+                units=units,
+                passes={p.stage: p for p in answer.passes.all()},
+                comment_count=answer.comment_count,
+                flags=answer_flags(answer, len(units), now, deadline),
+            )
+        )
+    return rows
+
+
+def period_overview(period: Period, access: Access, *, now: datetime | None = None):
+    """Every indicator with its status, level, units, flags; the index at every stage.
+    Scores always cover the whole period, whatever part of it the user sees."""
+    now = now or timezone.now()
+    instrument = instrument_of(period)
+    milestones = list(period.milestones.order_by("due_at"))
+    answers = _answers(period, access)
+    rows = _rows(instrument, answers, milestones, now)
+    if access.is_operator_only:
+        all_answers = list(
+            Answer.objects.filter(period=period).prefetch_related("passes").order_by("position")
+        )
+    else:
+        all_answers = answers
+    values = [stage_values(a, {p.stage: p for p in a.passes.all()}) for a in all_answers]
+    scores = stage_scores(instrument, values, [a.indicator for a in all_answers])
+    return PeriodOverview(
+        period=period,
+        instrument=instrument,
+        access=access,
+        rows=rows,
+        scores=scores,
+        milestones=milestones,
+        status_counts=dict(Counter(row.answer.status for row in rows)),
+        now=now,
+    )
+
+
+def unit_todo(period: Period, access: Access, *, now: datetime | None = None) -> list[AnswerRow]:
+    """What the user's units still owe: their answers not yet submitted or returned to them."""
+    now = now or timezone.now()
+    instrument = instrument_of(period)
+    milestones = list(period.milestones.order_by("due_at"))
+    answers = [
+        a
+        for a in _answers(period, access)
+        if {link.unit_id for link in a.unit_links.all()} & access.unit_ids
+        or not access.is_operator_only
+    ]
+    rows = _rows(instrument, answers, milestones, now)
+    open_statuses = (Status.DRAFT, Status.RETURNED)
+    return [row for row in rows if row.answer.status in open_statuses]
+
+
+def review_queue(period: Period, access: Access, *, now: datetime | None = None):
+    """For the internal assessor: answers submitted and waiting for verification. For an
+    external assessor: final answers without a judgement at the next stage."""
+    now = now or timezone.now()
+    instrument = instrument_of(period)
+    milestones = list(period.milestones.order_by("due_at"))
+    rows = _rows(instrument, _answers(period, access), milestones, now)
+    verifying = access.can(Capability.VERIFY_ANSWER)
+    assessing = access.can(Capability.ASSESS)
+
+    def waiting(row: AnswerRow) -> bool:
+        status = row.answer.status
+        if verifying and status == Status.SUBMITTED:
+            return True
+        return assessing and status == Status.FINAL and Stage.FINAL not in row.passes
+
+    return [row for row in rows if waiting(row)]
+
+
+@dataclass
+class AnswerDetail:
+    row: AnswerRow
+    period: Period
+    instrument: Instrument
+    access: Access
+    comments: list[Comment]
+    levels: list[dict]
+    institution_units: list[Unit]
+
+
+def answer_for_user(user, answer_id: int) -> tuple[Answer, Access]:
+    answer = Answer.objects.select_related("period__institution").filter(pk=answer_id).first()
+    access = access_for(user, answer.period.institution_id) if answer else Access(())
+    if answer is None or not access:
+        raise NotFound(_("Answer not found."))
+    if access.is_operator_only:
+        unit_ids = set(answer.unit_links.values_list("unit_id", flat=True))
+        if not unit_ids & access.unit_ids:
+            raise NotFound(_("Answer not found."))
+    return answer, access
+
+
+def answer_detail(user, answer_id: int, *, now: datetime | None = None) -> AnswerDetail:
+    answer, access = answer_for_user(user, answer_id)
+    period = answer.period
+    instrument = instrument_of(period)
+    milestones = list(period.milestones.order_by("due_at"))
+    (loaded,) = _answers(period, Access(()), only_ids=[answer.pk]) or [None]
+    row = _rows(instrument, [loaded], milestones, now or timezone.now())[0]
+    indicator = row.indicator
+    scale = instrument.level_scales_by_code.get(indicator.level_scale)
+    levels = [
+        {
+            "level": level,
+            "name": scale.level_name(level) if scale else "",
+            "criteria": indicator.criteria.get(level, ""),
+            "evidence": indicator.evidence.get(level, ""),
+        }
+        for level in range(instrument.scale.min, instrument.scale.max + 1)
+    ]
+    comments = list(answer.comments.select_related("author").order_by("created_at"))
+    units = list(Unit.objects.filter(institution_id=period.institution_id).order_by("code"))
+    return AnswerDetail(row, period, instrument, access, comments, levels, units)
+
+
+def institution_units(institution: Institution) -> list[Unit]:
+    return list(institution.units.order_by("code"))

@@ -1,0 +1,119 @@
+"""The external assessors' passes: document review, interview, site visit, final level."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from monev.audit.services import audit_record
+from monev.core.engine import value_problem
+from monev.errors import Conflict, InvalidInput, InvalidTransition
+from monev.evaluations.models import Answer, AssessorPass
+from monev.evaluations.services.common import answer_for
+from monev.institutions.permissions import Capability
+
+Stage = AssessorPass.Stage
+
+
+def _pass_state(assessor_pass: AssessorPass | None) -> dict:
+    if assessor_pass is None:
+        return {}
+    return {
+        "stage": assessor_pass.stage,
+        "level": assessor_pass.level,
+        "notes": assessor_pass.notes,
+        "institution_response": assessor_pass.institution_response,
+        "version": assessor_pass.version,
+    }
+
+
+def _existing(answer: Answer, stage: str) -> AssessorPass | None:
+    return AssessorPass.objects.select_for_update().filter(answer=answer, stage=stage).first()
+
+
+def _check_pass_version(existing: AssessorPass | None, expected_version: int) -> None:
+    current = existing.version if existing else 0
+    if current != expected_version:
+        raise Conflict(
+            _("Someone else saved this assessment meanwhile; their version is shown."),
+            current=_pass_state(existing),
+        )
+
+
+@transaction.atomic
+def assessor_pass_save(
+    *,
+    actor,
+    answer_id: int,
+    stage: str,
+    level: Decimal,
+    notes: str,
+    expected_version: int,
+) -> AssessorPass:
+    """Record an external assessor's level and notes at one stage. `expected_version` is 0
+    when the stage has no judgement yet."""
+    target = answer_for(actor, answer_id, Capability.ASSESS)
+    answer = target.answer
+    if stage not in Stage.values:
+        raise InvalidInput(_("Unknown stage: %(stage)s") % {"stage": stage})
+    if answer.status != Answer.Status.FINAL:
+        raise InvalidTransition(
+            _("External assessment starts once the self-assessment is final (final mandiri).")
+        )
+    if (
+        stage != Stage.DOCUMENT
+        and not AssessorPass.objects.filter(answer=answer, stage=Stage.DOCUMENT).exists()
+    ):
+        raise InvalidTransition(_("The document review comes first."))
+    instrument = target.instrument()
+    if problem := value_problem(instrument, instrument.items_by_number[answer.indicator], level):
+        raise InvalidInput(problem, details=[{"location": "level", "message": problem}])
+    existing = _existing(answer, stage)
+    _check_pass_version(existing, expected_version)
+    before = _pass_state(existing)
+    assessor_pass = existing or AssessorPass(answer=answer, stage=stage, version=0)
+    assessor_pass.level, assessor_pass.notes = level, notes.strip()
+    assessor_pass.assessor = actor
+    assessor_pass.version += 1
+    assessor_pass.save()
+    audit_record(
+        actor=actor,
+        action=f"assessment.{stage}",
+        obj=assessor_pass,
+        institution_id=answer.period.institution_id,
+        period_id=answer.period_id,
+        answer_id=answer.pk,
+        before=before,
+        after=_pass_state(assessor_pass),
+    )
+    return assessor_pass
+
+
+@transaction.atomic
+def assessor_response_save(
+    *, actor, answer_id: int, response: str, expected_version: int
+) -> AssessorPass:
+    """The institution's clarification or objection to the provisional (document review)
+    level, for the interview."""
+    target = answer_for(actor, answer_id, Capability.RESPOND_TO_ASSESSOR)
+    existing = _existing(target.answer, Stage.DOCUMENT)
+    if existing is None:
+        raise InvalidTransition(_("There is no provisional level to respond to yet."))
+    _check_pass_version(existing, expected_version)
+    before = _pass_state(existing)
+    existing.institution_response = response.strip()
+    existing.version += 1
+    existing.save(update_fields=["institution_response", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="assessment.response",
+        obj=existing,
+        institution_id=target.period.institution_id,
+        period_id=target.answer.period_id,
+        answer_id=target.answer.pk,
+        before=before,
+        after=_pass_state(existing),
+    )
+    return existing

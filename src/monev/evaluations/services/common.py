@@ -1,0 +1,108 @@
+"""What the answer and assessment services share: the locked, permission-checked fetch,
+the version check, and the self-assessment deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from monev.core.model import Instrument
+from monev.errors import Conflict, DeadlinePassed, Forbidden, NotFound
+from monev.evaluations.instruments import instrument_of
+from monev.evaluations.models import Answer, Milestone
+from monev.institutions.access import access_for
+from monev.institutions.permissions import Access, Capability
+
+
+@dataclass
+class Target:
+    answer: Answer
+    access: Access
+    unit_ids: set[int]
+
+    @property
+    def period(self):
+        return self.answer.period
+
+    def instrument(self) -> Instrument:
+        return instrument_of(self.answer.period)
+
+
+def answer_for(actor, answer_id: int, capability: Capability) -> Target:
+    """The answer, locked for the rest of the transaction, if `actor` may do `capability`
+    on it. An answer the actor may not even see answers NotFound (its existence is private)."""
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None:
+        raise NotFound(_("Answer not found."))
+    access = access_for(actor, answer.period.institution_id)
+    unit_ids = set(answer.unit_links.values_list("unit_id", flat=True))
+    if not access or (access.is_operator_only and not access.unit_ids & unit_ids):
+        raise NotFound(_("Answer not found."))
+    if not access.can_on_answer(capability, unit_ids):
+        raise Forbidden(_("Your role does not allow this on this answer."))
+    return Target(answer=answer, access=access, unit_ids=unit_ids)
+
+
+def answer_state(answer: Answer) -> dict:
+    """What a conflicting writer is shown: the answer as the other person left it."""
+    return {
+        "version": answer.version,
+        "level": str(answer.level) if answer.level is not None else None,
+        "explanation": answer.explanation,
+        "status": answer.status,
+        "updated_by": str(answer.updated_by) if answer.updated_by_id else None,
+        "updated_at": answer.updated_at.isoformat() if answer.updated_at else None,
+    }
+
+
+def check_version(answer: Answer, expected_version: int) -> None:
+    if answer.version != expected_version:
+        raise Conflict(
+            _(
+                "Someone else saved this answer while you were editing it. Their version is "
+                "shown; your changes were not saved - copy them before reloading."
+            ),
+            current=answer_state(answer),
+        )
+
+
+def self_assessment_window(period) -> tuple[datetime | None, datetime | None]:
+    dates = dict(
+        Milestone.objects.filter(
+            period=period,
+            kind__in=[Milestone.Kind.SELF_ASSESSMENT_OPEN, Milestone.Kind.SELF_ASSESSMENT_CLOSE],
+        ).values_list("kind", "due_at")
+    )
+    return (
+        dates.get(Milestone.Kind.SELF_ASSESSMENT_OPEN),
+        dates.get(Milestone.Kind.SELF_ASSESSMENT_CLOSE),
+    )
+
+
+def check_self_assessment_open(answer: Answer, now: datetime | None = None) -> None:
+    """Deadlines are enforced here, on the server, whatever the page showed."""
+    now = now or timezone.now()
+    if answer.reopened:
+        return
+    if answer.status == Answer.Status.FINAL:
+        raise DeadlinePassed(
+            _("This answer is locked as final mandiri; only the coordinator can reopen it.")
+        )
+    opens, closes = self_assessment_window(answer.period)
+    if opens and now < opens:
+        when = formats.date_format(timezone.localtime(opens), "DATETIME_FORMAT")
+        raise DeadlinePassed(_("The self-assessment opens on %(when)s.") % {"when": when})
+    if closes and now >= closes:
+        when = formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT")
+        raise DeadlinePassed(
+            _("The self-assessment closed on %(when)s; only the coordinator can reopen an answer.")
+            % {"when": when}
+        )

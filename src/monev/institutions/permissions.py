@@ -1,0 +1,90 @@
+"""Who may do what: one declared table of role -> capabilities, and the checks built on it.
+
+A user's capabilities in an institution are the union over their memberships there. An
+operator's capabilities on an answer further require the answer to be assigned to their unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from monev.institutions.models import Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # see the institution's periods, answers, scores
+    EDIT_ANSWER = "edit_answer"  # level, penjelasan (operator: own unit's answers only)
+    SUBMIT_ANSWER = "submit_answer"
+    ASSIGN_UNITS = "assign_units"  # who is responsible for which indicator
+    VERIFY_ANSWER = "verify_answer"  # asesor internal: verify or return
+    REOPEN_ANSWER = "reopen_answer"  # after the self-assessment deadline, with a reason
+    MANAGE_PERIOD = "manage_period"  # periods, milestones, targets, finalisation
+    RESPOND_TO_ASSESSOR = "respond_to_assessor"  # the institution's interview response
+    ASSESS = "assess"  # asesor eksternal: levels and notes at the external stages
+    COMMENT = "comment"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_INSTITUTION = "manage_institution"  # units and memberships
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.KOORDINATOR: frozenset(
+        {
+            C.VIEW,
+            C.EDIT_ANSWER,
+            C.SUBMIT_ANSWER,
+            C.ASSIGN_UNITS,
+            C.REOPEN_ANSWER,
+            C.MANAGE_PERIOD,
+            C.RESPOND_TO_ASSESSOR,
+            C.COMMENT,
+            C.VIEW_AUDIT,
+        }
+    ),
+    Role.OPERATOR: frozenset({C.VIEW, C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.COMMENT}),
+    Role.ASESOR_INTERNAL: frozenset({C.VIEW, C.VERIFY_ANSWER, C.COMMENT, C.VIEW_AUDIT}),
+    Role.ASESOR_EKSTERNAL: frozenset({C.VIEW, C.ASSESS, C.COMMENT}),
+    Role.PIMPINAN: frozenset({C.VIEW}),
+    Role.ADMIN: frozenset({C.VIEW, C.MANAGE_INSTITUTION, C.MANAGE_PERIOD, C.VIEW_AUDIT}),
+}
+
+# Capabilities an operator holds only on answers assigned to their own unit.
+UNIT_SCOPED = frozenset({C.EDIT_ANSWER, C.SUBMIT_ANSWER})
+
+
+class Access:
+    """What one user may do in one institution, from their memberships there."""
+
+    def __init__(self, memberships: Iterable) -> None:
+        self.roles: set[str] = set()
+        self.unit_ids: set[int] = set()  # units the user operates for
+        self.capabilities: set[Capability] = set()
+        unscoped: set[Capability] = set()
+        for membership in memberships:
+            self.roles.add(membership.role)
+            capabilities = ROLE_CAPABILITIES[membership.role]
+            self.capabilities |= capabilities
+            if membership.role == Role.OPERATOR:
+                self.unit_ids.add(membership.unit_id)
+            else:
+                unscoped |= capabilities
+        # Scoped capabilities held through another role (koordinator) are not scoped.
+        self.scoped = (self.capabilities & UNIT_SCOPED) - unscoped
+
+    def __bool__(self) -> bool:
+        return bool(self.roles)
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def can_on_answer(self, capability: Capability, answer_unit_ids: Iterable[int]) -> bool:
+        if capability not in self.capabilities:
+            return False
+        if capability in self.scoped:
+            return bool(self.unit_ids & set(answer_unit_ids))
+        return True
+
+    @property
+    def is_operator_only(self) -> bool:
+        return self.roles == {Role.OPERATOR}

@@ -1,0 +1,145 @@
+"""Shared fixtures: a small world with one persona per role (the healthchecks / Zulip way).
+
+`world` holds Kota Contoh with two units, a user for every role, an outsider from another
+institution, and an spbe-2020 period whose answers 1-5 belong to unit A and 6-10 to unit B.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.utils import timezone
+
+from monev.accounts.models import User
+from monev.evaluations import services
+from monev.evaluations.models import Answer, AnswerUnit, Period
+from monev.institutions.models import Institution, Membership, Role, Unit
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    institution: Institution
+    other_institution: Institution
+    unit_a: Unit
+    unit_b: Unit
+    koordinator: User
+    operator: User  # unit A
+    operator_b: User  # unit B
+    asesor_internal: User
+    asesor_eksternal: User
+    pimpinan: User
+    admin: User
+    outsider: User  # koordinator of another institution
+    period: Period
+
+    def answer(self, indicator: str) -> Answer:
+        return Answer.objects.get(period=self.period, indicator=indicator)
+
+    def personas(self) -> dict[str, User]:
+        return {
+            "koordinator": self.koordinator,
+            "operator": self.operator,
+            "operator_b": self.operator_b,
+            "asesor_internal": self.asesor_internal,
+            "asesor_eksternal": self.asesor_eksternal,
+            "pimpinan": self.pimpinan,
+            "admin": self.admin,
+            "outsider": self.outsider,
+        }
+
+
+def make_user(username: str) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username.title()
+    )
+
+
+def grant(user: User, institution: Institution, role: str, unit: Unit | None = None) -> None:
+    Membership.objects.create(user=user, institution=institution, role=role, unit=unit)
+
+
+# A self-assessment window that is open "now" unless a test passes another `now`.
+OPENS = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
+CLOSES = datetime(2099, 1, 1, tzinfo=dt_timezone.utc)
+
+
+def build_world() -> World:
+    institution = Institution.objects.create(
+        code="kota-contoh", name="Pemerintah Kota Contoh", kind="kota"
+    )
+    other = Institution.objects.create(
+        code="kab-lain", name="Pemerintah Kabupaten Lain", kind="kabupaten"
+    )
+    unit_a = Unit.objects.create(
+        institution=institution, code="A", name="Dinas A", short_name="Dinas A"
+    )
+    unit_b = Unit.objects.create(
+        institution=institution, code="B", name="Dinas B", short_name="Dinas B"
+    )
+    users = {
+        name: make_user(name)
+        for name in (
+            "koordinator",
+            "operator",
+            "operator_b",
+            "asesor_internal",
+            "asesor_eksternal",
+            "pimpinan",
+            "admin",
+            "outsider",
+        )
+    }
+    grant(users["koordinator"], institution, Role.KOORDINATOR)
+    grant(users["operator"], institution, Role.OPERATOR, unit_a)
+    grant(users["operator_b"], institution, Role.OPERATOR, unit_b)
+    grant(users["asesor_internal"], institution, Role.ASESOR_INTERNAL)
+    grant(users["asesor_eksternal"], institution, Role.ASESOR_EKSTERNAL)
+    grant(users["pimpinan"], institution, Role.PIMPINAN)
+    grant(users["admin"], institution, Role.ADMIN)
+    grant(users["outsider"], other, Role.KOORDINATOR)
+    period = services.period_create(
+        actor=users["koordinator"],
+        institution_id=institution.pk,
+        year=2025,
+        kind="pemantauan",
+        instrument="spbe-2020",
+        milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
+    )
+    answers = {a.indicator: a.pk for a in period.answers.all()}
+    AnswerUnit.objects.bulk_create(
+        [AnswerUnit(answer_id=answers[str(n)], unit=unit_a) for n in range(1, 6)]
+        + [AnswerUnit(answer_id=answers[str(n)], unit=unit_b) for n in range(6, 11)]
+    )
+    return World(
+        institution=institution,
+        other_institution=other,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        period=period,
+        **users,
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+def later(days: int) -> datetime:
+    return timezone.now() + timedelta(days=days)
