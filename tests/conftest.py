@@ -7,8 +7,7 @@ institution, and an spbe-2020 period whose answers 1-5 belong to unit A and 6-10
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -64,8 +63,8 @@ def grant(user: User, institution: Institution, role: str, unit: Unit | None = N
 
 
 # A self-assessment window that is open "now" unless a test passes another `now`.
-OPENS = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
-CLOSES = datetime(2099, 1, 1, tzinfo=dt_timezone.utc)
+OPENS = datetime(2025, 1, 1, tzinfo=UTC)
+CLOSES = datetime(2099, 1, 1, tzinfo=UTC)
 
 
 def build_world() -> World:

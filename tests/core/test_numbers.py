@@ -139,9 +139,7 @@ def test_round_fraction_gives_exactly_the_requested_places(places, expected):
         (Fraction(2, 3), "0.66666666666666666667"),
     ],
 )
-def test_exact_str_writes_terminating_values_in_full_and_repeating_ones_to_20_places(
-    value, text
-):
+def test_exact_str_writes_terminating_values_in_full_and_repeating_ones_to_20_places(value, text):
     assert exact_str(value) == text
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -21,7 +20,7 @@ from monev.evaluations import services
 from monev.evaluations.models import Answer, Comment
 
 Status = Answer.Status
-AFTER_CLOSE = datetime(2099, 6, 1, tzinfo=dt_timezone.utc)
+AFTER_CLOSE = datetime(2099, 6, 1, tzinfo=UTC)
 
 
 def save(world, user, indicator="1", level="3", text="Perwal 12/2024 mengatur ...", **kw):

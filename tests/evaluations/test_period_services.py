@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -104,7 +103,7 @@ def test_it_refuses_unknown_instruments_and_targets_off_the_scale(world):
 
 
 def test_it_keeps_one_milestone_of_each_kind_but_many_mentoring_sessions(world):
-    when = datetime(2025, 8, 18, 16, 0, tzinfo=dt_timezone.utc)
+    when = datetime(2025, 8, 18, 16, 0, tzinfo=UTC)
     services.milestone_set(
         actor=world.koordinator, period_id=world.period.pk, kind="evidence_deadline", due_at=when
     )
