@@ -136,6 +136,11 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
 def now():
     return timezone.now()
 

@@ -11,7 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from monev import __version__
+from monev.accounts.api_auth import API_AUTH
 from monev.core.engine import ScoringInputError
+from monev.errors import DomainError
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
 
@@ -21,6 +23,7 @@ api = NinjaAPI(
     description="Instruments, scoring and (in later releases) the evaluation cycle of Monev SPBE. "
     'Errors always answer {"error": {"code", "message", "details"}}.',
     urls_namespace="api-v1",
+    auth=API_AUTH,
 )
 
 
@@ -42,6 +45,23 @@ def on_validation_error(request, exc: ValidationError):
 def on_scoring_input_error(request, exc: ScoringInputError):
     details = [{"location": p.key, "message": p.message} for p in exc.problems]
     return error_response(request, 422, "invalid_scores", "The scores cannot be used.", details)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    response = error_response(request, exc.status, exc.code, str(exc.message), exc.details)
+    if "current" in exc.extra:
+        # A conflict: what the other person saved, so the client can show it.
+        body = {
+            "error": {
+                "code": exc.code,
+                "message": str(exc.message),
+                "details": exc.details,
+                "current": exc.extra["current"],
+            }
+        }
+        response = api.create_response(request, body, status=exc.status)
+    return response
 
 
 @api.exception_handler(InstrumentNotFound)

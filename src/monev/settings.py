@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "monev.web.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "monev.urls"
@@ -146,8 +147,8 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
         }
         # The test database is a file too, so that WAL and concurrent connections behave
-        # in tests as they do in use.
-        config["TEST"] = {"NAME": str(DATA_DIR / "test-monev.sqlite3")}
+        # in tests as they do in use; one per process, so that test runs do not collide.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-monev-{os.getpid()}.sqlite3")}
     return config
 
 
@@ -180,7 +181,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # Instrument files an evaluator adds, beside the built-in ones.
 MONEV_INSTRUMENT_DIRS = [DATA_DIR / "instruments"]

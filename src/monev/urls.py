@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from monev.api import api
@@ -6,7 +7,10 @@ from monev.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("instrumen/", include("monev.instruments.urls")),
+    path("periode/", include("monev.evaluations.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,10 +5,21 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_it_sends_visitors_to_the_instruments_for_now(client):
+def test_it_sends_visitors_to_sign_in_and_members_to_their_periods(client, world):
     response = client.get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/instrumen/"
+    assert response["Location"] == "/masuk/"
+    client.force_login(world.koordinator)
+    assert client.get("/")["Location"] == "/periode/"
+
+
+def test_it_signs_in_with_a_username_and_password(client, world, password):
+    response = client.post("/masuk/", {"username": "koordinator", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+    response = client.post("/masuk/", {"username": "koordinator", "password": password})
+    assert response.status_code == 302
+    assert client.get("/periode/").status_code == 200
 
 
 def test_it_sends_security_headers(client):

@@ -13,7 +13,8 @@ from monev.core.model import Instrument
 from monev.core.report import gap_to_dict, result_to_dict
 from monev.instruments import selectors
 
-router = Router(tags=["instruments"])
+# Instruments are public regulation data, and scoring saves nothing: no login needed.
+router = Router(tags=["instruments"], auth=None)
 
 
 class InstrumentSummaryOut(Schema):

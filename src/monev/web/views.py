@@ -7,5 +7,6 @@ from django.views.decorators.http import require_safe
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    # Until the period dashboard exists, the instruments are the front page.
-    return redirect("instruments:list")
+    if request.user.is_authenticated:
+        return redirect("evaluations:periods")
+    return redirect("login")
