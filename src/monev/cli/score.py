@@ -88,7 +88,9 @@ def main(argv: list[str]) -> int:
         data = result_to_dict(result)
         if gap is not None:
             data["target"] = gap_to_dict(gap)
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        # Indented for a person at a terminal; compact (and faster) into a pipe or file.
+        indent = 2 if sys.stdout.isatty() else None
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_table(result, color=use_color()))

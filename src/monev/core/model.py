@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from monev.core.numbers import NotExact, exact_str, to_fraction
+from monev.core.numbers import NotExact, exact_str, is_terminating, to_fraction
 
 FORMAT = "monev-instrument/1"
 
@@ -308,6 +308,16 @@ class Instrument(Strict):
         denominator = math.lcm(*(item.weight.denominator for item in self.scored_items))
         weights = {item.number: int(item.weight * denominator) for item in self.scored_items}
         return denominator, weights
+
+    @cached_property
+    def item_shares(self) -> dict[str, Decimal | None]:
+        """Each item's weight / total weight as an exact Decimal where it terminates (so a
+        contribution is value x share, exactly, without rational arithmetic), else None."""
+        shares: dict[str, Decimal | None] = {}
+        for item in self.scored_items:
+            share = item.weight / self.total_weight
+            shares[item.number] = Decimal(exact_str(share)) if is_terminating(share) else None
+        return shares
 
     @cached_property
     def items_by_number(self) -> dict[str, ScoredItem]:

@@ -3,6 +3,7 @@ of the API) and as an aligned text table for people."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -24,6 +25,36 @@ def _node(node: NodeScore, *, with_parent: bool) -> dict[str, Any]:
     return data
 
 
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
+def _items(result: Result) -> list[dict[str, Any]]:
+    instrument = result.instrument
+    shares = instrument.item_shares
+    maximum = Decimal(instrument.scale.max)
+    items = []
+    for item in result.items:
+        share = shares[item.number]
+        if share is not None:  # the fast, exact path: value x share in Decimal
+            contribution = _plain(item.value * share)
+            headroom = _plain((min(item.value + 1, maximum) - item.value) * share)
+        else:
+            contribution, headroom = exact_str(item.contribution), exact_str(item.headroom)
+        items.append(
+            {
+                "number": item.number,
+                "name": item.name,
+                "aspect": item.aspect,
+                "level": str(item.value),
+                "weight": exact_str(item.weight),
+                "contribution": contribution,
+                "headroom": headroom,
+            }
+        )
+    return items
+
+
 def result_to_dict(result: Result) -> dict[str, Any]:
     instrument = result.instrument
     return {
@@ -36,18 +67,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "predicate": result.predicate.name,
         "domains": [_node(node, with_parent=False) for node in result.domains],
         "aspects": [_node(node, with_parent=True) for node in result.aspects],
-        "indicators": [
-            {
-                "number": item.number,
-                "name": item.name,
-                "aspect": item.aspect,
-                "level": str(item.value),
-                "weight": exact_str(item.weight),
-                "contribution": exact_str(item.contribution),
-                "headroom": exact_str(item.headroom),
-            }
-            for item in result.items
-        ],
+        "indicators": _items(result),
         "filled_with_minimum": list(result.filled_with_minimum),
     }
 
