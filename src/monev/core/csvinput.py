@@ -52,7 +52,8 @@ class CsvProblem:
 
 class CsvInputError(ValueError):
     def __init__(self, problems: list[CsvProblem]):
-        self.problems = sorted(problems, key=lambda p: (p.line is not None, p.line or 0))
+        # Problems on a line first, in file order; then those about the file as a whole.
+        self.problems = sorted(problems, key=lambda p: (p.line is None, p.line or 0))
         super().__init__("; ".join(p.message for p in self.problems))
 
 
@@ -94,10 +95,14 @@ def parse(data: bytes) -> ScoresFile:
             kind = HEADERS.get(header) if len(header) == 2 else None  # type: ignore[arg-type]
             if kind is None:
                 message = f"the header must be {EXPECTED}; found {','.join(cells)}"
+                if len(cells) == 1 and ";" in cells[0]:
+                    message += " (the file uses semicolons: save it as CSV with commas)"
                 raise CsvInputError([CsvProblem(line, message)])
             continue
         if len(cells) != 2:
             message = f"expected 2 columns, found {len(cells)}: {','.join(cells)}"
+            if len(cells) == 3 and cells[1].isdigit() and cells[2].isdigit():
+                message += " (a decimal comma? write 3.5, not 3,5)"
             problems.append(CsvProblem(line, message))
             continue
         key, raw_value = cells
@@ -128,6 +133,11 @@ def score_file(instrument: Instrument, scores: ScoresFile, *, missing: Missing =
         # rows that could be read, but not missing rows.
         found = input_problems(instrument, scores.kind, scores.values)
         raise CsvInputError([*scores.problems, *(_located(scores, p) for p in found)])
+    if not scores.values and missing == "error":
+        message = (
+            "the file has a header but no rows (use --missing min to score all at the minimum)"
+        )
+        raise CsvInputError([CsvProblem(None, message)])
     scorer = {"indicator": score_items, "aspect": score_aspects, "domain": score_domains}
     try:
         return scorer[scores.kind](instrument, scores.values, missing=missing)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from monev.core.model import Instrument
-from monev.core.numbers import exact_str
+from monev.core.numbers import exact_str, is_terminating
 
 Location = tuple[str | int, ...]
 
@@ -81,7 +81,8 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def _to_python(loader: _Loader, node: yaml.Node, path: Location, lines: dict[Location, int]):
-    lines[path] = node.start_mark.line + 1
+    # A value's place is its key's line (set by the caller) where it has a key.
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -91,6 +92,7 @@ def _to_python(loader: _Loader, node: yaml.Node, path: Location, lines: dict[Loc
                 raise _BadNode(Problem(path, "a key must be plain text", line))
             if key in result:
                 raise _BadNode(Problem((*path, key), "this key appears twice", line))
+            lines[(*path, key)] = line
             result[key] = _to_python(loader, value_node, (*path, key), lines)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -200,7 +202,11 @@ def _duplicates(values: list[str]) -> set[str]:
 
 
 def _fmt(value: Fraction | Decimal) -> str:
-    return exact_str(Fraction(value))
+    """A weight for a message: as a decimal if it terminates, else as a fraction (29/3)."""
+    value = Fraction(value)
+    if is_terminating(value):
+        return exact_str(value)
+    return f"{value.numerator}/{value.denominator}"
 
 
 def consistency_problems(instrument: Instrument) -> list[Problem]:

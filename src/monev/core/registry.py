@@ -6,6 +6,7 @@ version, and "spbe-2020@1" asks for one version exactly. Without a version the h
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,7 +91,7 @@ def catalog(extra_dirs: Iterable[Path] = ()) -> Catalog:
 
 def resolve(reference: str, extra_dirs: Iterable[Path] = ()) -> Instrument:
     """An instrument by id ("spbe-2020", "spbe-2020@1") or by the path of a file."""
-    path = Path(reference)
-    if reference.endswith((".yaml", ".yml")) or path.is_file():
-        return load_file(path).instrument
+    # A file when it looks like one; otherwise an id, even if a file of that name exists here.
+    if reference.endswith((".yaml", ".yml")) or "/" in reference or os.sep in reference:
+        return load_file(Path(reference)).instrument
     return catalog(extra_dirs).get(reference)
