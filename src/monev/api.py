@@ -11,17 +11,24 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from monev import __version__
+from monev.accounts.api import router as accounts_router
 from monev.accounts.api_auth import API_AUTH
 from monev.core.engine import ScoringInputError
 from monev.errors import DomainError
+from monev.evaluations.api import answers_router, periods_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
 
 api = NinjaAPI(
     title="Monev SPBE API",
     version=__version__,
-    description="Instruments, scoring and (in later releases) the evaluation cycle of Monev SPBE. "
-    'Errors always answer {"error": {"code", "message", "details"}}.',
+    description=(
+        "Instruments, scoring, and the evaluation cycle of Monev SPBE: periods, answers, "
+        "review passes, assignments, audit trail, personal tokens. Authenticate with a "
+        "personal token (`Authorization: Bearer monev_...`, see `monev token create`) or the "
+        "browser session (with its CSRF token). Instruments and scoring need no login. "
+        'Errors always answer {"error": {"code", "message", "details"}}.'
+    ),
     urls_namespace="api-v1",
     auth=API_AUTH,
 )
@@ -85,3 +92,6 @@ def on_http_error(request, exc: HttpError):
 
 
 api.add_router("/instruments", instruments_router)
+api.add_router("/periods", periods_router)
+api.add_router("/answers", answers_router)
+api.add_router("", accounts_router)

@@ -149,6 +149,9 @@ def _database() -> dict:
         # The test database is a file too, so that WAL and concurrent connections behave
         # in tests as they do in use; one per process, so that test runs do not collide.
         config["TEST"] = {"NAME": str(DATA_DIR / f"test-monev-{os.getpid()}.sqlite3")}
+    elif config["ENGINE"].startswith("django.db.backends.postgresql"):
+        # One test database per process there too, so parallel test runs do not collide.
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
     return config
 
 

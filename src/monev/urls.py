@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from monev.api import api
+from monev.evaluations import urls as evaluation_urls
 from monev.web import views as web_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("instrumen/", include("monev.instruments.urls")),
     path("periode/", include("monev.evaluations.urls")),
+    path("jawaban/", include((evaluation_urls.answer_patterns, "answers"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -24,6 +24,8 @@ Every other command is a Django management command, e.g.:
   migrate            create or update the database
   runserver          serve the web application for development
   demo               load the demo data (Pemerintah Kota Bandung)
+  audit verify       check the audit trail's hash chains (exit 1 on tampering)
+  cycle close-due    lock answers whose self-assessment deadline has passed (cron)
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.

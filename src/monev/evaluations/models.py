@@ -186,3 +186,32 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class PublishedResult(models.Model):
+    """An index the ministry published for an institution (history and benchmarks), as it was
+    reported, with where it was read and any doubt about it. Not computed: quoted."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="published_results"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    instrument_id = models.CharField(_("instrument"), max_length=60, blank=True)  # "" if unknown
+    index = models.DecimalField(_("index"), **LEVEL_DIGITS)
+    predicate = models.CharField(_("predicate"), max_length=40, blank=True)  # as published
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    doubtful = models.BooleanField(_("doubtful"), default=False)
+
+    class Meta:
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
+        ordering = ["institution", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year", "instrument_id"], name="published_result_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}: {self.index}"

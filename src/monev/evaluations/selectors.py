@@ -178,16 +178,14 @@ def _deadline(milestones: list[Milestone]) -> datetime | None:
 
 
 def _answers(period: Period, access: Access, only_ids=None):
-    """Answers with units, passes and comment counts: four queries in all."""
+    """Answers with units, passes and comment counts: three queries in all. Each answer gets
+    `responsible_units`, its units in code order."""
     queryset = (
         Answer.objects.filter(period=period)
         .annotate(comment_count=Count("comments"))
+        .select_related("updated_by")
         .prefetch_related(
-            Prefetch(
-                "unit_links",
-                queryset=AnswerUnit.objects.select_related("unit").order_by("unit__code"),
-            ),
-            "passes",
+            Prefetch("passes", queryset=AssessorPass.objects.select_related("assessor")),
         )
         .order_by("position")
     )
@@ -196,7 +194,34 @@ def _answers(period: Period, access: Access, only_ids=None):
         queryset = queryset.filter(unit_links__unit_id__in=access.unit_ids).distinct()
     if only_ids is not None:
         queryset = queryset.filter(pk__in=only_ids)
-    return list(queryset)
+    answers = list(queryset)
+    for answer, units in zip(answers, _units_of(period, answers), strict=True):
+        answer.responsible_units = units
+    return answers
+
+
+def _units_of(period: Period, answers: list[Answer]) -> list[list[Unit]]:
+    """The units of each answer, from one query of plain tuples: a period can have thousands
+    of links, and building a model object per link was most of the overview's time."""
+    links = AnswerUnit.objects.filter(answer__period=period).order_by("unit__code")
+    if len(answers) < 100:  # one answer's page, an operator's rows: ask only for theirs
+        links = links.filter(answer_id__in=[answer.pk for answer in answers])
+    units: dict[int, Unit] = {}
+    by_answer: dict[int, list[Unit]] = {}
+    for answer_id, unit_id, code, name, short_name in links.values_list(
+        "answer_id", "unit_id", "unit__code", "unit__name", "unit__short_name"
+    ):
+        unit = units.get(unit_id)
+        if unit is None:
+            unit = units[unit_id] = Unit(
+                pk=unit_id,
+                institution_id=period.institution_id,
+                code=code,
+                name=name,
+                short_name=short_name,
+            )
+        by_answer.setdefault(answer_id, []).append(unit)
+    return [by_answer.get(answer.pk, []) for answer in answers]
 
 
 def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
@@ -204,7 +229,7 @@ def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
     rows = []
     for answer in answers:
         item = instrument.items_by_number[answer.indicator]
-        units = [link.unit for link in answer.unit_links.all()]
+        units = answer.responsible_units
         rows.append(
             AnswerRow(
                 answer=answer,
@@ -247,6 +272,12 @@ def period_overview(period: Period, access: Access, *, now: datetime | None = No
     )
 
 
+def upcoming_milestones(period: Period, *, now: datetime | None = None) -> list[Milestone]:
+    """The period's milestones still ahead, soonest first (the to-do list's deadlines)."""
+    now = now or timezone.now()
+    return list(period.milestones.filter(due_at__gte=now).order_by("due_at"))
+
+
 def unit_todo(period: Period, access: Access, *, now: datetime | None = None) -> list[AnswerRow]:
     """What the user's units still owe: their answers not yet submitted or returned to them."""
     now = now or timezone.now()
@@ -255,7 +286,7 @@ def unit_todo(period: Period, access: Access, *, now: datetime | None = None) ->
     answers = [
         a
         for a in _answers(period, access)
-        if {link.unit_id for link in a.unit_links.all()} & access.unit_ids
+        if {unit.pk for unit in a.responsible_units} & access.unit_ids
         or not access.is_operator_only
     ]
     rows = _rows(instrument, answers, milestones, now)
@@ -330,3 +361,42 @@ def answer_detail(user, answer_id: int, *, now: datetime | None = None) -> Answe
 
 def institution_units(institution: Institution) -> list[Unit]:
     return list(institution.units.order_by("code"))
+
+
+# --- unit assignments (the unit x indicator matrix) -------------------------------------------
+
+
+@dataclass
+class AssignmentMatrix:
+    fingerprint: str  # of the whole period's matrix: send it back when saving
+    answers: list[Answer]  # the answers the user sees, in the instrument's order
+    units: list[Unit]
+    assignments: dict[int, list[int]]  # answer id -> unit ids, for the answers shown
+
+
+def assignment_matrix(period: Period, access: Access) -> AssignmentMatrix:
+    """Which units answer for which indicator: three queries however large the matrix.
+    An operator sees only the rows of their own units' answers."""
+    from monev.evaluations.services.answers import assignment_fingerprint
+
+    pairs = list(
+        AnswerUnit.objects.filter(answer__period=period)
+        .order_by("answer_id", "unit__code")
+        .values_list("answer_id", "unit_id")
+    )
+    by_answer: dict[int, list[int]] = {}
+    for answer_id, unit_id in pairs:
+        by_answer.setdefault(answer_id, []).append(unit_id)
+    answers = list(
+        Answer.objects.filter(period=period)
+        .only("pk", "indicator", "position")
+        .order_by("position")
+    )
+    if access.is_operator_only:
+        answers = [a for a in answers if set(by_answer.get(a.pk, ())) & access.unit_ids]
+    return AssignmentMatrix(
+        fingerprint=assignment_fingerprint(pairs),
+        answers=answers,
+        units=institution_units(period.institution),
+        assignments={a.pk: by_answer.get(a.pk, []) for a in answers},
+    )

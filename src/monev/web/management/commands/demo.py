@@ -1,58 +1,70 @@
-"""`monev demo`: load the demo data, and print the demo logins.
+"""`monev demo`: load the demo (Pemerintah Kota Bandung (DEMO), Triwulan II 2025) and print
+its logins.
 
-So far the demo is an administrator account; the evaluation-cycle demo (Pemerintah Kota
-Bandung) builds on it. Passwords are made at load time and kept in the data directory, so
-no credential is in the repository and `make run` can print them at every start.
+`make run` calls `monev demo --if-empty` at every start: the demo goes only into an empty
+database, and the logins are printed each time. Passwords are made at load time and kept in
+MONEV_DATA_DIR/demo-logins.txt (mode 0600), so no credential is in the repository.
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
-LOGINS_FILE = "demo-logins.txt"
+from monev.demo import loader
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (only into an empty database with --if-empty) and print the logins."
+    help = (
+        "Load the demo data (Pemerintah Kota Bandung (DEMO)) and print the demo logins. "
+        "Loading twice does nothing; --reset removes the demo first."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument(
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
             "--if-empty",
             action="store_true",
-            help="load only if the database has no users; print the demo logins either way",
+            help="load only into an empty database (no users, no institutions); "
+            "print the demo logins either way",
+        )
+        group.add_argument(
+            "--reset",
+            action="store_true",
+            help="remove the demo and load it again (refuses if that would touch other data)",
         )
 
-    def handle(self, *args, if_empty: bool, **options):
-        users = get_user_model().objects
-        if if_empty and users.exists():
-            self.stdout.write("Database already has data; the demo was not loaded again.")
-        else:
-            self._load()
-        self._print_logins()
+    def handle(self, *args, if_empty: bool, reset: bool, **options):
+        data_dir = settings.DATA_DIR
+        try:
+            if reset:
+                removed = loader.reset()
+                if removed:
+                    self.stdout.write("The demo was removed.")
+                self._load(data_dir)
+            elif loader.demo_institution() is not None:
+                self.stdout.write("The demo is already loaded.")
+                if not loader.read_logins(data_dir):
+                    loader.renew_passwords(data_dir)
+                    self.stdout.write("The logins file was missing: new demo passwords were made.")
+            elif if_empty and not loader.database_is_empty():
+                self.stdout.write("Database already has data; the demo was not loaded again.")
+            else:
+                self._load(data_dir)
+        except loader.DemoError as error:
+            raise CommandError(str(error)) from None
+        self._print_logins(data_dir)
 
-    @transaction.atomic
-    def _load(self) -> None:
-        password = secrets.token_urlsafe(12)
-        user_model = get_user_model()
-        admin, _ = user_model.objects.get_or_create(
-            username="admin", defaults={"email": "admin@demo.monev.invalid"}
-        )
-        admin.is_staff = admin.is_superuser = True
-        admin.set_password(password)
-        admin.save()
-        (settings.DATA_DIR / LOGINS_FILE).write_text(f"admin\t{password}\tAdmin (DEMO)\n")
+    def _load(self, data_dir) -> None:
+        self.stdout.write("Loading the demo (Pemerintah Kota Bandung, Triwulan II 2025) ...")
+        loader.load(data_dir)
         self.stdout.write(self.style.SUCCESS("Demo data loaded (DEMO - not real data)."))
 
-    def _print_logins(self) -> None:
-        path = settings.DATA_DIR / LOGINS_FILE
-        if not path.exists():
+    def _print_logins(self, data_dir) -> None:
+        logins = loader.read_logins(data_dir)
+        if not logins:
             return
-        self.stdout.write("Demo logins (DEMO - not real data):")
-        for line in path.read_text().splitlines():
-            username, password, role = line.split("\t")
-            self.stdout.write(f"  {role:<16} {username:<12} {password}")
+        path = loader.logins_path(data_dir)
+        self.stdout.write(f"Demo logins (DEMO - not real data; kept in {path}):")
+        for login in logins:
+            self.stdout.write(f"  {login.label:<17} {login.username:<17} {login.password}")

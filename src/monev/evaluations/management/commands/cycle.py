@@ -1,0 +1,80 @@
+"""`monev cycle close-due`: at the self-assessment deadline, lock the answers as final mandiri.
+
+Meant for cron (e.g. every 15 minutes). A period is closed when its `self_assessment_close`
+milestone has passed and it still has answers that are neither final nor reopened by the
+coordinator after the deadline. Running it again changes nothing: it is idempotent, also when
+two runs overlap (each period is locked and checked again before it is closed).
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from monev.evaluations import services
+from monev.evaluations.models import Answer, Milestone, Period
+
+
+def _open_answers():
+    return Answer.objects.filter(period=OuterRef("pk"), reopened=False).exclude(
+        status=Answer.Status.FINAL
+    )
+
+
+def periods_due(now):
+    """Periods whose self-assessment deadline has passed with answers still open."""
+    return (
+        Period.objects.filter(
+            milestones__kind=Milestone.Kind.SELF_ASSESSMENT_CLOSE,
+            milestones__due_at__lte=now,
+        )
+        .filter(Exists(_open_answers()))
+        .select_related("institution")
+        .order_by("pk")
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Evaluation-cycle jobs for cron. close-due: lock answers at the self-assessment deadline."
+    )
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="action", metavar="{close-due}")
+        commands.required = True
+        close = commands.add_parser(
+            "close-due",
+            help="lock as final mandiri every period whose self-assessment deadline has passed",
+        )
+        close.add_argument(
+            "--dry-run", action="store_true", help="name the periods due, change nothing"
+        )
+
+    def handle(self, *args, action: str, **options):
+        if action == "close-due":
+            self.close_due(dry_run=options["dry_run"])
+
+    def close_due(self, *, dry_run: bool) -> None:
+        now = timezone.now()
+        due = list(periods_due(now))
+        if not due:
+            self.stdout.write("No period is due for closing.")
+            return
+        for period in due:
+            if dry_run:
+                self.stdout.write(f"Due: {period} (id {period.pk})")
+                continue
+            locked = self._close(period.pk, now)
+            if locked is not None:
+                self.stdout.write(f"Closed {period} (id {period.pk}): {locked} answer(s) locked.")
+
+    @staticmethod
+    def _close(period_id: int, now) -> int | None:
+        with transaction.atomic():
+            # Lock the period and check again: an overlapping run may have closed it.
+            period = Period.objects.select_for_update().filter(pk=period_id).first()
+            if period is None or not periods_due(now).filter(pk=period_id).exists():
+                return None
+            return services.period_close_self_assessment(actor=None, period_id=period.pk, now=now)

@@ -1,0 +1,43 @@
+"""Small display helpers for the evaluation-cycle pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "draft": "badge",
+    "diajukan": "badge badge-info",
+    "dikembalikan": "badge badge-warn",
+    "diverifikasi": "badge badge-ok",
+    "final_mandiri": "badge badge-final",
+}
+
+
+@register.filter
+def level(value: Decimal | None) -> str:
+    """A level as people write it: 3 for a whole level, 1,17 for partial credit."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return number_format(int(value))
+    return number_format(value, decimal_pos=2)
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "badge")
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
