@@ -52,7 +52,9 @@ def test_it_exports_every_event_as_csv(client, world, django_assert_num_queries)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # Oldest first, as `monev audit export` writes it: an auditor re-checks the chain in order.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == AuditEvent.objects.filter(period_id=world.period.pk).count() == 3
-    assert rows[0]["action"] == "answer.reopen" and rows[0]["reason"] == "SK baru"
-    assert rows[0]["indicator"] == "1" and rows[-1]["action"] == "period.create"
+    assert rows[-1]["action"] == "answer.reopen" and rows[-1]["reason"] == "SK baru"
+    assert rows[-1]["indicator"] == "1" and rows[0]["action"] == "period.create"

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monev.audit import selectors as audit_selectors
 from monev.audit.models import AuditEvent
 from monev.core.engine import gap_to_target
 from monev.errors import Forbidden, InvalidInput
@@ -186,12 +187,8 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def period_events(period: Period):
-    return AuditEvent.objects.filter(period_id=period.pk).order_by("-at", "-seq")
-
-
 def answer_history(answer_id: int) -> list[dict]:
-    events = AuditEvent.objects.filter(answer_id=answer_id).order_by("-at", "-seq")
+    events = audit_selectors.answer_events(answer_id)
     return [{"event": e, "label": action_label(e.action), "changes": changes_of(e)} for e in events]
 
 

@@ -3,8 +3,6 @@ helpers live in view_helpers.py."""
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from monev.audit import selectors as audit_selectors
+from monev.audit.export import write_events_csv
 from monev.errors import Conflict, DomainError, Forbidden, NotFound
 from monev.evaluations import forms, selectors, services
 from monev.evaluations import view_helpers as vh
@@ -149,7 +149,7 @@ def assignment_matrix(request: HttpRequest, period_id: int) -> HttpResponse:
 @login_required
 def period_audit(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = vh.period_or_404(request.user, period_id, C.VIEW_AUDIT)
-    page = Paginator(vh.period_events(period), 50).get_page(request.GET.get("page"))
+    page = Paginator(audit_selectors.period_events(period.pk), 50).get_page(request.GET.get("page"))
     numbers = vh.indicator_numbers(period)
     events = [
         {
@@ -173,38 +173,9 @@ def period_audit_csv(request: HttpRequest, period_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-periode-{period.pk}-{period.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "seq",
-            "at",
-            "actor",
-            "action",
-            "object",
-            "answer_id",
-            "indicator",
-            "before",
-            "after",
-            "reason",
-            "hash",
-        ]
-    )
-    for e in vh.period_events(period).iterator(2000):
-        writer.writerow(
-            [
-                e.seq,
-                timezone.localtime(e.at).isoformat(),
-                e.actor_label,
-                e.action,
-                f"{e.object_type}:{e.object_id}",
-                e.answer_id or "",
-                numbers.get(e.answer_id, ""),
-                json.dumps(e.before, ensure_ascii=False),
-                json.dumps(e.after, ensure_ascii=False),
-                e.reason,
-                e.hash,
-            ]
-        )
+    response.write("\ufeff")  # a byte-order mark: spreadsheets then read UTF-8 right
+    events = audit_selectors.period_events(period.pk).order_by("chain", "seq")
+    write_events_csv(response, events, numbers)
     return response
 
 

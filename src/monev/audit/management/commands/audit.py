@@ -7,35 +7,17 @@ or names each break (chain, event, what is wrong) on stderr and exits 1.
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from monev.audit.export import write_events_csv
 from monev.audit.models import AuditEvent
 from monev.audit.services import ChainBreak, audit_verify
 from monev.evaluations.models import Answer, Period
 from monev.institutions.models import Institution
-
-EXPORT_COLUMNS = [
-    "chain",
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "object_type",
-    "object_id",
-    "answer_id",
-    "indicator",
-    "before",
-    "after",
-    "reason",
-    "prev_hash",
-    "hash",
-]
 
 
 class Command(BaseCommand):
@@ -93,13 +75,13 @@ class Command(BaseCommand):
         events = AuditEvent.objects.filter(period_id=period.pk).order_by("chain", "seq")
         indicators = dict(Answer.objects.filter(period=period).values_list("pk", "indicator"))
         if out == "-":
-            written = _write_csv(sys.stdout, events, indicators)
+            written = write_events_csv(sys.stdout, events, indicators)
         else:
             path = Path(out)
             if not path.parent.is_dir():
                 raise CommandError(f"The folder {path.parent} does not exist.")
             with path.open("w", newline="", encoding="utf-8-sig") as handle:
-                written = _write_csv(handle, events, indicators)
+                written = write_events_csv(handle, events, indicators)
         if out != "-":
             self.stdout.write(f"{written} events of {period} written to {out}.")
 
@@ -120,37 +102,3 @@ def _describe(item: ChainBreak) -> str:
     event = AuditEvent.objects.filter(chain=item.chain, seq=item.seq).first()
     what = f" ({event.action} by {event.actor_label}, id {event.pk})" if event else ""
     return f"chain {item.chain}, event #{item.seq}{what}: {item.problem}"
-
-
-def _safe(value: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
-def _write_csv(handle, events, indicators: dict[int, str]) -> int:
-    writer = csv.writer(handle)
-    writer.writerow(EXPORT_COLUMNS)
-    written = 0
-    for event in events.iterator(2000):
-        writer.writerow(
-            [
-                event.chain,
-                event.seq,
-                event.at.isoformat(),
-                _safe(event.actor_label),
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.answer_id or "",
-                indicators.get(event.answer_id, ""),
-                json.dumps(event.before, ensure_ascii=False, sort_keys=True),
-                json.dumps(event.after, ensure_ascii=False, sort_keys=True),
-                _safe(event.reason),
-                event.prev_hash,
-                event.hash,
-            ]
-        )
-        written += 1
-    return written
