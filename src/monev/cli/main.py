@@ -26,6 +26,7 @@ Every other command is a Django management command, e.g.:
   demo               load the demo data (Pemerintah Kota Bandung)
   audit verify       check the audit trail's hash chains (exit 1 on tampering)
   cycle close-due    lock answers whose self-assessment deadline has passed (cron)
+  token create USER  make a personal API token (also: token list, token revoke)
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.
