@@ -22,8 +22,9 @@ run: install
 	@echo "Monev SPBE: preparing the database in $${MONEV_DATA_DIR:-./var} ..."
 	$(BIN)/monev migrate --no-input
 	$(BIN)/monev demo --if-empty
-	@echo "Serving at http://$(HOST):$(PORT)/  (Ctrl+C stops)"
-	MONEV_DEBUG=$${MONEV_DEBUG:-true} $(BIN)/monev runserver $(HOST):$(PORT)
+	@echo "Serving at http://$(HOST):$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@$(BIN)/monev worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		MONEV_DEBUG=$${MONEV_DEBUG:-true} $(BIN)/monev runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -130,6 +130,22 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def isolated_files(settings, tmp_path):
+    # Evidence files and upload temporaries of one test never meet another's.
+    incoming = tmp_path / "files" / "incoming"
+    incoming.mkdir(parents=True)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "files"},
+        },
+    }
+    settings.FILE_UPLOAD_TEMP_DIR = incoming
+    return tmp_path / "files"
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -16,6 +16,7 @@ from monev.accounts.api_auth import API_AUTH
 from monev.core.engine import ScoringInputError
 from monev.errors import DomainError
 from monev.evaluations.api import answers_router, periods_router
+from monev.evidence.api import router as evidence_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
 
@@ -95,3 +96,4 @@ api.add_router("/instruments", instruments_router)
 api.add_router("/periods", periods_router)
 api.add_router("/answers", answers_router)
 api.add_router("", accounts_router)
+api.add_router("", evidence_router)

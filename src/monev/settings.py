@@ -96,7 +96,10 @@ INSTALLED_APPS = [
     "monev.institutions",
     "monev.evaluations",
     "monev.audit",
+    "monev.evidence",
     "monev.instruments",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,29 @@ STORAGES = {
         "OPTIONS": {"location": DATA_DIR / "files"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Evidence uploads: streamed to disk beside the evidence files (so storing one is a rename),
+# hashed on arrival, refused above the limit.
+MONEV_UPLOAD_MAX_BYTES = envint("MONEV_UPLOAD_MAX_MB", 100) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["monev.evidence.uploads.HashingUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "files" / "incoming"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o640
+# The file types accepted as evidence, by content (see monev/evidence/sniff.py).
+MONEV_EVIDENCE_KINDS = envlist(
+    "MONEV_EVIDENCE_KINDS", ["pdf", "docx", "xlsx", "odt", "ods", "png", "jpeg", "mp4"]
+)
+
+# Text extraction runs each file in a child process, stopped after this many seconds.
+MONEV_EXTRACT_TIMEOUT_SECONDS = envint("MONEV_EXTRACT_TIMEOUT_SECONDS", 120)
+
+# Background jobs (text extraction) are rows in the database; `monev worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MONEV_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
 }
 
 LOGIN_URL = "login"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("instrumen/", include("monev.instruments.urls")),
     path("periode/", include("monev.evaluations.urls")),
     path("jawaban/", include((evaluation_urls.answer_patterns, "answers"))),
+    path("data-dukung/", include("monev.evidence.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -21,7 +21,13 @@ def test_it_shows_an_answer_with_its_criteria_units_and_what_the_caller_may_do(w
     assert all(level["criteria"] for level in data["levels"])
     assert [unit["code"] for unit in data["units"]] == ["A"]
     assert [unit["code"] for unit in data["institution_units"]] == ["A", "B"]
-    assert data["my_capabilities"] == ["comment", "edit_answer", "submit_answer", "view"]
+    assert data["my_capabilities"] == [
+        "comment",
+        "edit_answer",
+        "manage_evidence",
+        "submit_answer",
+        "view",
+    ]
     assert data["passes"] == [] and data["comments"] == []
 
 

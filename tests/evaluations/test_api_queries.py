@@ -67,10 +67,10 @@ READS = [
     # the periods with their institutions
     ("koordinator", "/periods", 3),
     # period + institution, memberships, milestones, answers (+ comment counts, updaters),
-    # their units, their passes
-    ("koordinator", "/periods/{period}", 8),
+    # their units, their passes, the period's evidence links
+    ("koordinator", "/periods/{period}", 9),
     # an operator's: the same for their answers, and all answers with passes for the scores
-    ("operator", "/periods/{period}", 10),
+    ("operator", "/periods/{period}", 11),
     # period, memberships, milestones, answers, units, passes; the deadlines ahead
     ("operator", "/periods/{period}/todo", 9),
     ("asesor_internal", "/periods/{period}/review-queue", 9),

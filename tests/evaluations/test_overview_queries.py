@@ -89,8 +89,9 @@ def test_it_runs_the_same_queries_for_2_units_and_for_60(world):
     assert sum(row.comment_count for row in overview.rows) == 47 * 3
     assert len(small.rows) == len(overview.rows) == 47
     assert small_count == large_count
-    # milestones; answers with comment counts and updated_by; unit links with units; passes
-    assert large_count == 4
+    # milestones; answers with comment counts and updated_by; unit links with units; passes;
+    # the period's evidence links (counts and the no_evidence flag)
+    assert large_count == 5
 
 
 def test_it_runs_the_same_queries_for_an_operator_as_data_grows(world):

@@ -238,7 +238,8 @@ def _more_data(world, answer):
 
 @pytest.mark.parametrize(
     ("role", "queries"),
-    [("koordinator", 12), ("operator", 13), ("asesor_eksternal", 12), ("pimpinan", 12)],
+    # + the evidence section: linked evidence, the library to link from, readiness checks
+    [("koordinator", 17), ("operator", 18), ("asesor_eksternal", 16), ("pimpinan", 16)],
 )
 def test_it_renders_the_answer_page_in_constant_queries(
     client, world, role, queries, django_assert_num_queries

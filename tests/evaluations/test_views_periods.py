@@ -126,13 +126,13 @@ def test_it_flags_a_provisional_instrument(client, world):
     assert "Instrumen sementara" in html
 
 
-@pytest.mark.parametrize(("role", "queries"), [("koordinator", 8), ("operator", 10)])
+@pytest.mark.parametrize(("role", "queries"), [("koordinator", 9), ("operator", 11)])
 def test_it_renders_the_overview_in_constant_queries(
     client, world, role, queries, django_assert_num_queries
 ):
     # session, user, period + institution, memberships, milestones, answers with comment
-    # counts, their unit links, their passes; an operator's rows are narrowed, so the whole
-    # period's answers and passes are read once more for the index.
+    # counts, their unit links, their passes, the period's evidence links; an operator's rows
+    # are narrowed, so the whole period's answers and passes are read once more for the index.
     login(client, world, role)
     with django_assert_num_queries(queries):
         assert client.get(url("overview", world)).status_code == 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,13 +14,13 @@ GENESIS = "0" * 64
 def _default(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # datetimes too
         return value.isoformat()
     raise TypeError(f"cannot put {type(value).__name__} in an audit event")
 
 
 def canonical(value: Any) -> Any:
-    """JSON-ready data: Decimals and datetimes as text, so the stored JSON hashes the same."""
+    """JSON-ready data: Decimals, dates and datetimes as text, so stored JSON hashes the same."""
     return json.loads(json.dumps(value, default=_default))
 
 

@@ -27,6 +27,8 @@ Every other command is a Django management command, e.g.:
   audit verify       check the audit trail's hash chains (exit 1 on tampering)
   cycle close-due    lock answers whose self-assessment deadline has passed (cron)
   token create USER  make a personal API token (also: token list, token revoke)
+  worker             run background jobs (text extraction of evidence)
+  evidence reindex   rebuild the evidence search index (also: evidence gc)
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.

@@ -23,6 +23,7 @@ from monev.accounts.models import User
 from monev.audit.models import AuditEvent, ChainHead
 from monev.audit.services import chain_key
 from monev.demo import data
+from monev.demo.evidence import extract_now, load_evidence
 from monev.evaluations import selectors, services
 from monev.evaluations.models import Answer, Period, PublishedResult
 from monev.evaluations.services.answers import assignment_fingerprint
@@ -136,7 +137,9 @@ def load(data_dir: Path) -> list[Login]:
         _assign(period, users["koordinator"], units)
         _answers(period, users)
         _comments(period, users)
+        stored_files = load_evidence(period, users, units)
         check(period, users["koordinator"])
+    extract_now(stored_files)
     write_logins(data_dir, logins)
     return logins
 

@@ -17,6 +17,7 @@ from monev.core.model import Indicator, Instrument, ScoredItem
 from monev.errors import NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit, AssessorPass, Comment, Milestone, Period
+from monev.evidence.readiness import evidence_by_answer, lacks_evidence
 from monev.institutions.access import access_for
 from monev.institutions.models import Institution, Membership, Unit
 from monev.institutions.permissions import Access, Capability
@@ -144,6 +145,7 @@ class AnswerRow:
     passes: dict[str, AssessorPass]
     comment_count: int
     flags: list[Flag] = field(default_factory=list)
+    evidence_count: int | None = None  # evidence items linked; None where not read (to-do, queue)
 
     @property
     def values(self) -> dict[str, Decimal | None]:
@@ -244,6 +246,17 @@ def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
     return rows
 
 
+def _add_evidence(period: Period, rows: list[AnswerRow]) -> None:
+    """Each row's evidence count, and the no_evidence flag where the claimed level has no
+    evidence at or below it (one query of the period's links)."""
+    linked = evidence_by_answer(period.pk)
+    for row in rows:
+        evidence = linked.get(row.answer.pk)
+        row.evidence_count = evidence.count if evidence else 0
+        if lacks_evidence(row.answer.level, evidence.levels if evidence else ()):
+            row.flags.append(Flag("no_evidence", _("No evidence at or below the claimed level")))
+
+
 def period_overview(period: Period, access: Access, *, now: datetime | None = None):
     """Every indicator with its status, level, units, flags; the index at every stage.
     Scores always cover the whole period, whatever part of it the user sees."""
@@ -252,6 +265,7 @@ def period_overview(period: Period, access: Access, *, now: datetime | None = No
     milestones = list(period.milestones.order_by("due_at"))
     answers = _answers(period, access)
     rows = _rows(instrument, answers, milestones, now)
+    _add_evidence(period, rows)
     if access.is_operator_only:
         all_answers = list(
             Answer.objects.filter(period=period).prefetch_related("passes").order_by("position")

@@ -70,6 +70,7 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "matrix": access.can(C.ASSIGN_UNITS),
         "audit": access.can(C.VIEW_AUDIT),
         "settings": access.can(C.MANAGE_PERIOD),
+        "evidence": bool(access),  # the institution's evidence library (data dukung)
     }
 
 
@@ -299,8 +300,69 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
         "closes": closes,
         "history": answer_history(answer_id),
         "stages": [(s, detail.row.passes.get(s)) for s in AssessorPass.ORDER],
+        "evidence": evidence_section(
+            detail,
+            forms=extra.pop("evidence_forms", None),
+            error=extra.pop("evidence_error", None),
+        ),
         **extra,
     }
     if is_htmx(request):
         return render(request, "evaluations/_answer_panel.html", context, status=status)
     return render(request, "evaluations/answer.html", context, status=status)
+
+
+# --- the answer page's evidence section -------------------------------------------------------
+
+
+def evidence_library_choices(detail: selectors.AnswerDetail) -> list:
+    """The institution's evidence the user may see, to choose one to link (one query)."""
+    from monev.evidence.selectors import evidence_queryset
+
+    queryset = evidence_queryset(detail.access, detail.period.institution_id)
+    return list(queryset.order_by("title", "pk"))
+
+
+def evidence_section(detail: selectors.AnswerDetail, *, forms=None, error=None) -> dict:
+    """The evidence linked per level, the forms to link or upload more, and the readiness
+    checks with the per-level checklist (shown before the submit button)."""
+    from monev.evidence import forms as evidence_forms
+    from monev.evidence.readiness import answer_readiness
+    from monev.evidence.selectors import answer_evidence
+
+    answer, access = detail.row.answer, detail.access
+    unit_ids = {unit.pk for unit in detail.row.units}
+    can_link = access.can_on_answer(C.EDIT_ANSWER, unit_ids)
+    can_upload = can_link and access.can(C.MANAGE_EVIDENCE)
+    levels = evidence_forms.level_choices(detail.instrument.scale.min, detail.instrument.scale.max)
+    by_level: dict[int, list] = defaultdict(list)
+    for link in answer_evidence(answer.pk):
+        versions = list(link.evidence.versions.all())
+        link.latest = versions[0] if versions else None
+        by_level[link.level].append(link)
+    shown = dict(forms or {})
+    if can_link and "link" not in shown:
+        shown["link"] = evidence_forms.AnswerLinkForm(
+            library=evidence_library_choices(detail), levels=levels, auto_id="id_link_%s"
+        )
+    if can_upload and "upload" not in shown:
+        units = evidence_forms.supply_units(detail.institution_units, access)
+        operator_only = C.MANAGE_EVIDENCE in access.scoped
+        initial = {"unit": str(units[0].pk)} if operator_only and units else {}
+        shown["upload"] = evidence_forms.AnswerUploadForm(
+            initial=initial,
+            levels=levels,
+            units=units,
+            operator_only=operator_only,
+            auto_id="id_up_%s",
+        )
+    return {
+        "by_level": sorted(by_level.items()),
+        "count": len({link.evidence_id for links in by_level.values() for link in links}),
+        "can_link": can_link,
+        "can_upload": can_upload,
+        "forms": shown,
+        "error": error,
+        "readiness": answer_readiness(answer.pk),
+        "library_url_args": [detail.period.institution_id],
+    }

@@ -25,6 +25,7 @@ class Capability(StrEnum):
     COMMENT = "comment"
     VIEW_AUDIT = "view_audit"
     MANAGE_INSTITUTION = "manage_institution"  # units and memberships
+    MANAGE_EVIDENCE = "manage_evidence"  # upload, describe, version (operator: own units')
 
 
 C = Capability
@@ -40,9 +41,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.RESPOND_TO_ASSESSOR,
             C.COMMENT,
             C.VIEW_AUDIT,
+            C.MANAGE_EVIDENCE,
         }
     ),
-    Role.OPERATOR: frozenset({C.VIEW, C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.COMMENT}),
+    Role.OPERATOR: frozenset(
+        {C.VIEW, C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.COMMENT, C.MANAGE_EVIDENCE}
+    ),
     Role.ASESOR_INTERNAL: frozenset({C.VIEW, C.VERIFY_ANSWER, C.COMMENT, C.VIEW_AUDIT}),
     Role.ASESOR_EKSTERNAL: frozenset({C.VIEW, C.ASSESS, C.COMMENT}),
     Role.PIMPINAN: frozenset({C.VIEW}),
@@ -50,7 +54,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 # Capabilities an operator holds only on answers assigned to their own unit.
-UNIT_SCOPED = frozenset({C.EDIT_ANSWER, C.SUBMIT_ANSWER})
+UNIT_SCOPED = frozenset({C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.MANAGE_EVIDENCE})
 
 
 class Access:

@@ -1,0 +1,111 @@
+"""Storing evidence bytes: content-addressed by SHA-256 through Django's storage API, so the
+same file is stored once however many times and by whom it is uploaded.
+
+A blob is written before its row: an interrupted store leaves at most a blob that no row
+points to (invisible to everyone; `monev evidence gc` removes such blobs), never a row
+pointing at half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from monev.errors import InvalidInput
+from monev.evidence.models import StoredFile
+from monev.evidence.sniff import Refused, sniff
+
+PREFIX = "evidence"
+
+REFUSALS = {
+    "empty": _("The file is empty."),
+    "too_large": _("The file is larger than the limit of %(limit)s MB."),
+    "executable": _("Programs cannot be uploaded as evidence, whatever their name."),
+    "unknown_type": _(
+        "This kind of file is not accepted as evidence. Accepted: PDF, DOCX, XLSX, ODT, ODS, "
+        "PNG, JPEG, MP4."
+    ),
+    "zip_bomb": _("The file unpacks to far more than its size and was refused as unsafe."),
+    "corrupt_zip": _("The file is damaged and cannot be read."),
+    "encrypted": _("The file is password-protected; upload it without a password."),
+    "unreadable": _("The file could not be read; upload it again."),
+    "not_allowed": _("This kind of file is not accepted here: %(kind)s."),
+}
+
+
+def refusal(code: str, **values) -> InvalidInput:
+    values.setdefault("limit", settings.MONEV_UPLOAD_MAX_BYTES // (1024 * 1024))
+    message = REFUSALS.get(code, REFUSALS["unknown_type"]) % values
+    detail = {"location": "file", "message": str(message), "code": code}
+    return InvalidInput(message, details=[detail])
+
+
+def blob_name(sha256: str) -> str:
+    return f"{PREFIX}/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+@contextmanager
+def _local_path(uploaded):
+    """A path to the upload's bytes: the temporary file the upload handler wrote, or a copy."""
+    if hasattr(uploaded, "temporary_file_path"):
+        yield uploaded.temporary_file_path()
+        return
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as copy:
+        for chunk in uploaded.chunks():
+            copy.write(chunk)
+        copy.flush()
+        yield copy.name
+
+
+def _sha256(uploaded) -> str:
+    known = getattr(uploaded, "sha256", None)
+    if known:
+        return known
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def store_upload(uploaded) -> tuple[StoredFile, bool]:
+    """(the stored file, whether it is new). Checks size and content; InvalidInput if refused."""
+    if uploaded.size == 0:
+        raise refusal("empty")
+    if uploaded.size > settings.MONEV_UPLOAD_MAX_BYTES:
+        raise refusal("too_large")
+    sha256 = _sha256(uploaded)
+    existing = StoredFile.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    with _local_path(uploaded) as path:
+        try:
+            sniffed = sniff(Path(path))
+        except Refused as refused:
+            raise refusal(refused.code) from None
+    if sniffed.kind not in settings.MONEV_EVIDENCE_KINDS:
+        raise refusal("not_allowed", kind=sniffed.kind)
+    if not hasattr(uploaded, "temporary_file_path"):
+        uploaded.seek(0)  # read once already, for the hash
+    name = blob_name(sha256)
+    if not default_storage.exists(name):
+        name = default_storage.save(name, uploaded)
+    try:
+        with transaction.atomic():
+            stored = StoredFile.objects.create(
+                sha256=sha256,
+                size=uploaded.size,
+                kind=sniffed.kind,
+                content_type=sniffed.content_type,
+                storage_name=name,
+            )
+    except IntegrityError:  # the same new file, uploaded by someone else at the same moment
+        return StoredFile.objects.get(sha256=sha256), False
+    return stored, True

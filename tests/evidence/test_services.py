@@ -1,0 +1,222 @@
+"""Evidence services: upload stored once by content, duplicates pointed out, versions,
+descriptions without lost updates, links to answer levels, permissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from monev.audit.models import AuditEvent
+from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
+from monev.evidence import services
+from monev.evidence.models import Evidence, EvidenceLink, StoredFile
+from monev.evidence.storage import blob_name
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def upload(name: str, content: bytes | None = None, *, filename: str | None = None):
+    data = content if content is not None else (FIXTURES / name).read_bytes()
+    return SimpleUploadedFile(filename or name, data)
+
+
+def create(world, user=None, name="good.pdf", unit=None, **kw):
+    user = user or world.operator
+    unit = unit if unit is not None else world.unit_a
+    defaults = {"title": "Perwal Arsitektur SPBE", "kind": "peraturan"}
+    return services.evidence_upload(
+        actor=user,
+        institution_id=world.institution.pk,
+        uploaded=upload(name),
+        unit_id=unit.pk if unit else None,
+        **{**defaults, **kw},
+    )
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_it_stores_an_upload_by_its_content_and_records_it(world):
+    evidence = create(world, document_number="12/2024")
+    version = evidence.versions.get()
+    stored = version.file
+    assert (stored.kind, stored.content_type) == ("pdf", "application/pdf")
+    assert stored.storage_name == blob_name(stored.sha256)
+    assert default_storage.exists(stored.storage_name)
+    assert version.original_name == "good.pdf" and version.number == 1
+    event = AuditEvent.objects.get(action="evidence.upload")
+    assert event.after["sha256"] == stored.sha256
+
+
+def test_it_points_to_where_the_same_file_already_is(world):
+    first = create(world)
+    with pytest.raises(Conflict) as conflict:
+        create(world, title="Salinan")
+    assert conflict.value.extra["existing"] == [{"id": first.pk, "title": first.title}]
+    assert StoredFile.objects.count() == 1 and Evidence.objects.count() == 1
+
+
+def test_it_stores_a_file_once_for_two_institutions(world):
+    from monev.institutions.models import Unit
+
+    create(world)
+    other_unit = Unit.objects.create(institution=world.other_institution, code="X", name="X")
+    services.evidence_upload(
+        actor=world.outsider,
+        institution_id=world.other_institution.pk,
+        uploaded=upload("good.pdf"),
+        title="Perwal lain",
+        kind="peraturan",
+        unit_id=other_unit.pk,
+    )
+    assert StoredFile.objects.count() == 1 and Evidence.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("exe_renamed.pdf", "executable"), ("empty.pdf", "empty"), ("bomb.docx", "zip_bomb")],
+)
+def test_it_refuses_files_by_their_content(world, name, code):
+    with pytest.raises(InvalidInput) as refused:
+        create(world, name=name)
+    assert refused.value.details[0]["code"] == code
+    assert not StoredFile.objects.exists()
+
+
+def test_it_refuses_a_file_over_the_limit(world, settings):
+    settings.MONEV_UPLOAD_MAX_BYTES = 100
+    with pytest.raises(InvalidInput) as refused:
+        create(world)
+    assert refused.value.details[0]["code"] == "too_large"
+
+
+def test_it_sanitises_the_file_name(world):
+    evidence = services.evidence_upload(
+        actor=world.operator,
+        institution_id=world.institution.pk,
+        uploaded=upload("good.pdf", filename="../../etc/passwd.pdf"),
+        title="x",
+        kind="lainnya",
+        unit_id=world.unit_a.pk,
+    )
+    assert evidence.versions.get().original_name == "passwd.pdf"
+
+
+def test_it_keeps_operators_to_their_own_unit(world):
+    with pytest.raises(Forbidden):
+        create(world, unit=world.unit_b)
+    evidence = create(world)
+    with pytest.raises(NotFound):  # unit B's operator cannot even see unit A's evidence
+        services.evidence_update(
+            actor=world.operator_b, evidence_id=evidence.pk, expected_version=1, title="x"
+        )
+    for user in (world.pimpinan, world.asesor_internal, world.asesor_eksternal):
+        with pytest.raises(Forbidden):
+            create(world, user=user)
+
+
+def test_it_keeps_old_versions_and_requires_a_change_note(world):
+    evidence = create(world)
+    with pytest.raises(InvalidInput):
+        services.evidence_add_version(
+            actor=world.operator,
+            evidence_id=evidence.pk,
+            expected_version=1,
+            uploaded=upload("scan.pdf"),
+            change_note=" ",
+        )
+    version = services.evidence_add_version(
+        actor=world.operator,
+        evidence_id=evidence.pk,
+        expected_version=1,
+        uploaded=upload("scan.pdf"),
+        change_note="Sudah ditandatangani",
+    )
+    assert version.number == 2
+    assert list(evidence.versions.values_list("number", flat=True)) == [2, 1]
+    with pytest.raises(InvalidInput):  # the same file as the current version
+        services.evidence_add_version(
+            actor=world.operator,
+            evidence_id=evidence.pk,
+            expected_version=2,
+            uploaded=upload("scan.pdf"),
+            change_note="lagi",
+        )
+
+
+def test_it_refuses_a_stale_description_and_shows_the_other(world):
+    evidence = create(world)
+    services.evidence_update(
+        actor=world.koordinator,
+        evidence_id=evidence.pk,
+        expected_version=1,
+        document_number="12/2024",
+    )
+    with pytest.raises(Conflict) as conflict:
+        services.evidence_update(
+            actor=world.operator, evidence_id=evidence.pk, expected_version=1, title="lama"
+        )
+    assert conflict.value.extra["current"]["document_number"] == "12/2024"
+
+
+def test_it_links_evidence_to_answer_levels_and_unlinks_it(world):
+    evidence = create(world)
+    answer = world.answer("1")
+    levels = services.evidence_link(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[1, 2]
+    )
+    assert levels == [1, 2]
+    assert services.evidence_link(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[3]
+    ) == [1, 2, 3]
+    with pytest.raises(InvalidInput):
+        services.evidence_link(
+            actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[6]
+        )
+    services.evidence_unlink(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, level=3
+    )
+    assert set(EvidenceLink.objects.values_list("level", flat=True)) == {1, 2}
+    services.evidence_unlink(actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk)
+    assert not EvidenceLink.objects.exists()
+
+
+def test_it_refuses_links_across_institutions_or_outside_the_operators_answers(world):
+    evidence = create(world)
+    with pytest.raises(NotFound):  # answer 6 belongs to unit B
+        services.evidence_link(
+            actor=world.operator,
+            answer_id=world.answer("6").pk,
+            evidence_id=evidence.pk,
+            levels=[1],
+        )
+    with pytest.raises(NotFound):
+        services.evidence_link(
+            actor=world.outsider,
+            answer_id=world.answer("1").pk,
+            evidence_id=evidence.pk,
+            levels=[1],
+        )
+
+
+def test_it_records_link_evidence_with_access_notes(world):
+    evidence = services.evidence_create_link(
+        actor=world.koordinator,
+        institution_id=world.institution.pk,
+        url="https://sakip.bandung.go.id",
+        title="Aplikasi SAKIP",
+        access_notes="akun: asesor",
+    )
+    assert evidence.kind == "tautan" and evidence.url.startswith("https://")
+    with pytest.raises(InvalidInput):
+        services.evidence_create_link(
+            actor=world.koordinator,
+            institution_id=world.institution.pk,
+            url="javascript:alert(1)",
+            title="x",
+        )
