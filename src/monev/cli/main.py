@@ -7,11 +7,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from monev.cli import instrument, score
+from monev.cli import instrument, plan, score
 
 PURE_COMMANDS: dict[str, tuple[Callable[[list[str]], int], str]] = {
     "score": (score.main, "score an institution from a CSV of levels or published scores"),
     "instrument": (instrument.main, "list, show and check instrument files"),
+    "plan": (plan.main, "the least-effort level increases that reach a target index"),
 }
 
 USAGE = """\
