@@ -19,6 +19,8 @@ from monev.evaluations.api import answers_router, periods_router
 from monev.evidence.api import router as evidence_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
+from monev.monitoring.api import router as monitoring_router
+from monev.planning.api import router as planning_router
 
 api = NinjaAPI(
     title="Monev SPBE API",
@@ -97,3 +99,5 @@ api.add_router("/periods", periods_router)
 api.add_router("/answers", answers_router)
 api.add_router("", accounts_router)
 api.add_router("", evidence_router)
+api.add_router("", planning_router)
+api.add_router("", monitoring_router)

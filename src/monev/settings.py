@@ -97,7 +97,9 @@ INSTALLED_APPS = [
     "monev.evaluations",
     "monev.audit",
     "monev.evidence",
+    "monev.planning",
     "monev.instruments",
+    "monev.monitoring",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("periode/", include("monev.evaluations.urls")),
     path("jawaban/", include((evaluation_urls.answer_patterns, "answers"))),
     path("data-dukung/", include("monev.evidence.urls")),
+    path("pemantauan/", include("monev.monitoring.urls")),
+    path("rencana/", include("monev.planning.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

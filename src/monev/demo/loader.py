@@ -24,6 +24,7 @@ from monev.audit.models import AuditEvent, ChainHead
 from monev.audit.services import chain_key
 from monev.demo import data
 from monev.demo.evidence import extract_now, load_evidence
+from monev.demo.snapshots import load_snapshots
 from monev.evaluations import selectors, services
 from monev.evaluations.models import Answer, Period, PublishedResult
 from monev.evaluations.services.answers import assignment_fingerprint
@@ -137,7 +138,9 @@ def load(data_dir: Path) -> list[Login]:
         _assign(period, users["koordinator"], units)
         _answers(period, users)
         _comments(period, users)
+        load_snapshots(period)  # Triwulan I and II of 2025 (monitoring history, forecast)
         stored_files = load_evidence(period, users, units)
+        _plan(period, users["koordinator"])
         check(period, users["koordinator"])
     extract_now(stored_files)
     write_logins(data_dir, logins)
@@ -289,6 +292,19 @@ def _comments(period: Period, users: dict[str, User]) -> None:
     answer_ids = dict(period.answers.values_list("indicator", "pk"))
     for number, username, body in data.COMMENTS:
         services.comment_add(actor=users[username], answer_id=answer_ids[number], body=body)
+
+
+def _plan(period: Period, koordinator: User) -> None:
+    """The koordinator's optimal plan from 3.00 to the target, as asked at the review meeting
+    of 22 July 2025: action items for the units, due before the evidence deadline."""
+    from monev.planning import services as planning_services
+
+    planning_services.plan_create(
+        actor=koordinator,
+        period_id=period.pk,
+        target=data.TARGET,
+        now=data.at(2025, 7, 22, 14, 0),
+    )
 
 
 def check(period: Period, koordinator: User) -> None:

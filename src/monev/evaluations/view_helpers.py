@@ -71,6 +71,8 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "audit": access.can(C.VIEW_AUDIT),
         "settings": access.can(C.MANAGE_PERIOD),
         "evidence": bool(access),  # the institution's evidence library (data dukung)
+        "plan": bool(access),  # the optimal plan and the what-if page (rencana)
+        "dashboard": bool(access),  # the monitoring dashboard, history, forecast (dasbor)
     }
 
 
@@ -157,6 +159,17 @@ ACTION_LABELS = {
     "assessment.visitasi": _("Site visit level"),
     "assessment.final": _("Final level"),
     "assessment.response": _("Institution's response"),
+    "evidence.upload": _("Evidence uploaded"),
+    "evidence.create_link": _("Evidence link added"),
+    "evidence.new_version": _("New evidence version"),
+    "evidence.update": _("Evidence description changed"),
+    "evidence.link": _("Evidence linked to the answer"),
+    "evidence.unlink": _("Evidence removed from the answer"),
+    "plan.create": _("Plan computed"),
+    "plan.efforts_set": _("Efforts set"),
+    "action_item.done": _("Action item done"),
+    "action_item.reassign": _("Action item reassigned"),
+    "snapshot.take": _("Snapshot taken"),
 }
 
 

@@ -26,6 +26,7 @@ from monev.evaluations.services.answers import assignment_fingerprint
 from monev.institutions.access import institutions_of
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import instrument_list
+from monev.planning import selectors as planning_selectors
 
 C = Capability
 
@@ -74,6 +75,7 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
     context = {
         "period": period,
         "rows": rows,
+        "actions": planning_selectors.unit_actions(period, access),  # the plan's, with dates
         "closes": closes,
         "days_left": vh.days_left(closes),
         "tabs": vh.period_tabs(period, access),

@@ -1,4 +1,5 @@
 """`monev cycle close-due`: at the self-assessment deadline, lock the answers as final mandiri.
+`monev cycle snapshot-due`: at each Triwulan checkpoint, snapshot the period's levels and scores.
 
 Meant for cron (e.g. every 15 minutes). A period is closed when its `self_assessment_close`
 milestone has passed and it still has answers that are neither final nor reopened by the
@@ -38,11 +39,12 @@ def periods_due(now):
 
 class Command(BaseCommand):
     help = (
-        "Evaluation-cycle jobs for cron. close-due: lock answers at the self-assessment deadline."
+        "Evaluation-cycle jobs for cron. close-due: lock answers at the self-assessment deadline. "
+        "snapshot-due: snapshot levels and scores at each Triwulan checkpoint."
     )
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="action", metavar="{close-due}")
+        commands = parser.add_subparsers(dest="action", metavar="{close-due,snapshot-due}")
         commands.required = True
         close = commands.add_parser(
             "close-due",
@@ -51,10 +53,43 @@ class Command(BaseCommand):
         close.add_argument(
             "--dry-run", action="store_true", help="name the periods due, change nothing"
         )
+        snapshot = commands.add_parser(
+            "snapshot-due",
+            help="snapshot every period whose Triwulan checkpoint has passed without one",
+        )
+        snapshot.add_argument(
+            "--dry-run", action="store_true", help="name the checkpoints due, change nothing"
+        )
 
     def handle(self, *args, action: str, **options):
         if action == "close-due":
             self.close_due(dry_run=options["dry_run"])
+        elif action == "snapshot-due":
+            self.snapshot_due(dry_run=options["dry_run"])
+
+    def snapshot_due(self, *, dry_run: bool) -> None:
+        """Idempotent: a checkpoint with a snapshot is never taken again (cron, any rate)."""
+        from monev.monitoring import services as monitoring
+
+        now = timezone.now()
+        due = list(monitoring.checkpoints_due(now))
+        if not due:
+            self.stdout.write("No checkpoint is due for a snapshot.")
+            return
+        for milestone in due:
+            label = monitoring.CHECKPOINTS[milestone.kind]
+            if dry_run:
+                self.stdout.write(f"Due: {milestone.period} {label} (period {milestone.period_id})")
+                continue
+            snapshot = monitoring.snapshot_checkpoint(
+                period_id=milestone.period_id, checkpoint=milestone.kind, now=now
+            )
+            if snapshot is not None:
+                index = snapshot.index_of("self") or "-"
+                self.stdout.write(
+                    f"Snapshot {label} of {milestone.period} (period {milestone.period_id}): "
+                    f"self-assessed index {index}."
+                )
 
     def close_due(self, *, dry_run: bool) -> None:
         now = timezone.now()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from monev.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("periode/<int:period_id>/", views.dashboard, name="dashboard"),
+    path("periode/<int:period_id>/riwayat/", views.history, name="history"),
+    path("periode/<int:period_id>/prakiraan/", views.forecast, name="forecast"),
+    path("periode/<int:period_id>/potret/", views.snapshot_take, name="snapshot_take"),
+    path("instansi/<int:institution_id>/riwayat/", views.institution_history, name="institution"),
+]

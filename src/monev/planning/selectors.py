@@ -1,0 +1,223 @@
+"""Reads of plans, efforts and action items, and the what-if computation (nothing stored).
+Each runs a fixed number of queries however many indicators, units or items there are."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monev.core.engine import ScoringInputError, WhatIf, what_if
+from monev.core.model import Instrument, ScoredItem
+from monev.core.numbers import NotExact, parse_decimal
+from monev.errors import InvalidInput
+from monev.evaluations.instruments import instrument_of
+from monev.evaluations.models import Answer, Period
+from monev.institutions.models import Unit
+from monev.institutions.permissions import Access
+from monev.planning.models import ActionItem, EffortOverride, Plan
+from monev.planning.services import default_effort, step_levels
+
+
+def active_plan(period: Period) -> Plan | None:
+    return (
+        Plan.objects.filter(period=period, status=Plan.Status.ACTIVE)
+        .select_related("created_by")
+        .first()
+    )
+
+
+def _visible_answer_ids(period: Period, access: Access) -> set[int] | None:
+    """The answers an operator-only user may see (their units'); None: all of them."""
+    if not access.is_operator_only:
+        return None
+    return set(
+        Answer.objects.filter(period=period, unit_links__unit_id__in=access.unit_ids).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+# --- the plan page ---------------------------------------------------------------------------
+
+
+@dataclass
+class UnitGroup:
+    unit: Unit | None
+    items: list[ActionItem]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.status == ActionItem.Status.DONE)
+
+
+@dataclass
+class PlanView:
+    plan: Plan | None
+    items: list[ActionItem] = field(default_factory=list)
+    groups: list[UnitGroup] = field(default_factory=list)
+    past_plans: int = 0
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.status == ActionItem.Status.DONE)
+
+
+def plan_items(plan: Plan, access: Access) -> list[ActionItem]:
+    """The plan's action items the user may see (an operator: their units'), in due order."""
+    items = ActionItem.objects.filter(plan=plan).select_related("answer", "unit", "done_by")
+    if access.is_operator_only:
+        items = items.filter(unit_id__in=access.unit_ids)
+    return list(items.order_by("position"))
+
+
+def plan_view(period: Period, access: Access) -> PlanView:
+    plan = active_plan(period)
+    if plan is None:
+        return PlanView(None)
+    items = plan_items(plan, access)
+    groups: dict[int | None, UnitGroup] = {}
+    for item in items:
+        groups.setdefault(item.unit_id, UnitGroup(item.unit, [])).items.append(item)
+    ordered = sorted(groups.values(), key=lambda g: (g.unit is None, g.unit.code if g.unit else ""))
+    return PlanView(plan, items, ordered)
+
+
+def unit_actions(period: Period, access: Access) -> list[ActionItem]:
+    """The open action items of the period's active plan for the user's units (for someone
+    who is not only an operator: all of them), soonest due first. One query."""
+    items = ActionItem.objects.filter(
+        plan__period=period, plan__status=Plan.Status.ACTIVE, status=ActionItem.Status.OPEN
+    ).select_related("answer", "unit")
+    if access.is_operator_only:
+        items = items.filter(unit_id__in=access.unit_ids)
+    return list(items.order_by("due_date", "position"))
+
+
+# --- efforts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EffortRow:
+    item: ScoredItem
+    kind: str
+    to_level: int
+    default: Decimal
+    override: Decimal | None
+
+    @property
+    def effort(self) -> Decimal:
+        return self.default if self.override is None else self.override
+
+
+def effort_rows(period: Period, instrument: Instrument | None = None) -> list[EffortRow]:
+    """Every indicator x step with its default effort and the koordinator's override."""
+    instrument = instrument or instrument_of(period)
+    overrides = {
+        (o.indicator, o.to_level): o.effort for o in EffortOverride.objects.filter(period=period)
+    }
+    rows = []
+    for item in instrument.scored_items:
+        kind = instrument.indicators_by_number[item.indicator].kind
+        for level in step_levels(instrument):
+            rows.append(
+                EffortRow(
+                    item=item,
+                    kind=kind,
+                    to_level=level,
+                    default=default_effort(instrument, item.number, level),
+                    override=overrides.get((item.number, level)),
+                )
+            )
+    return rows
+
+
+# --- what-if ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WhatIfRow:
+    item: ScoredItem
+    level: Decimal | None  # stored
+    shown: str  # what the input shows (the change asked for, or the stored level)
+
+
+@dataclass
+class WhatIfView:
+    instrument: Instrument
+    rows: list[WhatIfRow]
+    result: WhatIf
+
+
+def _level_text(level: Decimal | None) -> str:
+    if level is None:
+        return ""
+    return str(int(level)) if level == level.to_integral_value() else str(level)
+
+
+def parse_changes(raw: Mapping[str, object]) -> dict[str, Decimal]:
+    """Levels typed as text (or numbers from JSON) -> Decimals; empty means no change.
+    InvalidInput naming each value that is not a number."""
+    changes, problems = {}, []
+    for number, value in raw.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, Decimal):
+            changes[number] = value
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            problems.append({"location": number, "message": f"{value!r} is not a number"})
+            continue
+        try:
+            changes[number] = parse_decimal(str(value).replace(",", "."))  # 2,5 as typed in id
+        except NotExact as error:
+            problems.append({"location": number, "message": str(error)})
+    if problems:
+        raise InvalidInput(_("A level is not a number."), details=problems)
+    return changes
+
+
+def what_if_view(
+    period: Period, access: Access, changes: Mapping[str, Decimal] | None = None
+) -> WhatIfView:
+    """The period's self-assessed levels with `changes` applied, scored by the engine on
+    the period's instrument. Nothing is stored. Changes are allowed to the indicators the
+    user sees; a bad value answers InvalidInput with the engine's message."""
+    changes = dict(changes or {})
+    instrument = instrument_of(period)
+    answers = list(
+        Answer.objects.filter(period=period).only("pk", "indicator", "level").order_by("position")
+    )
+    visible = _visible_answer_ids(period, access)
+    shown_numbers = {a.indicator for a in answers if visible is None or a.pk in visible}
+    hidden = [n for n in changes if n not in shown_numbers]
+    if hidden:
+        details = [{"location": n, "message": f"unknown indicator {n}"} for n in hidden]
+        raise InvalidInput(_("A level cannot be used."), details=details)
+    base = {a.indicator: a.level for a in answers if a.level is not None}
+    try:
+        result = what_if(instrument, base, changes, missing="min")
+    except ScoringInputError as error:
+        details = [{"location": p.key, "message": p.message} for p in error.problems]
+        raise InvalidInput(
+            _("A level cannot be used: %(problem)s") % {"problem": str(error)}, details=details
+        ) from None
+    items = instrument.items_by_number
+    rows = [
+        WhatIfRow(
+            item=items[a.indicator],
+            level=a.level,
+            shown=_level_text(changes.get(a.indicator, a.level)),
+        )
+        for a in answers
+        if a.indicator in shown_numbers
+    ]
+    return WhatIfView(instrument, rows, result)
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,233 @@
+"""Planning pages: the what-if page, the optimal plan with its action items, the efforts.
+Views stay thin: a selector to read, a service to write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from monev.errors import DomainError, Forbidden, InvalidInput, NotFound
+from monev.evaluations import selectors as evaluation_selectors
+from monev.evaluations import view_helpers as vh
+from monev.evaluations.instruments import instrument_of
+from monev.institutions.permissions import Capability
+from monev.planning import forms, selectors, services
+from monev.planning.models import ActionItem
+
+C = Capability
+LEVEL_PREFIX = "level-"
+
+
+# --- what-if -------------------------------------------------------------------------------
+
+
+def _posted_levels(request: HttpRequest) -> dict[str, str]:
+    return {
+        key[len(LEVEL_PREFIX) :]: value
+        for key, value in request.POST.items()
+        if key.startswith(LEVEL_PREFIX)
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def what_if(request: HttpRequest, period_id: int) -> HttpResponse:
+    """Change levels and see the new index at once (HTMX on every change; the button without
+    JavaScript). Nothing is saved."""
+    period, access = vh.period_or_404(request.user, period_id)
+    raw = _posted_levels(request) if request.method == "POST" else {}
+    context = {"period": period, "tabs": vh.period_tabs(period, access), "error": None}
+    status = 200
+    try:
+        view = selectors.what_if_view(period, access, selectors.parse_changes(raw))
+    except InvalidInput as error:
+        view, status = selectors.what_if_view(period, access), error.status
+        context["error"] = error
+        for row in view.rows:
+            row.shown = raw.get(row.item.number, row.shown)
+    context |= {"view": view, "result": view.result, "instrument": view.instrument}
+    if vh.is_htmx(request):
+        return render(request, "planning/_what_if_result.html", context, status=status)
+    return render(request, "planning/what_if.html", context, status=status)
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+def _plan_form(period, instrument, units, plan, data=None) -> forms.PlanForm:
+    initial = forms.PlanForm.initial_from(
+        plan.parameters if plan else {}, plan.target if plan else period.target
+    )
+    return forms.PlanForm(data, initial=initial, instrument=instrument, units=units)
+
+
+def _render_plan(request, period, access, *, form=None, status=200, error=None):
+    view = selectors.plan_view(period, access)
+    instrument = instrument_of(period)
+    units = evaluation_selectors.institution_units(period.institution)
+    can_manage = access.can(C.MANAGE_PERIOD)
+    if form is None and can_manage:
+        form = _plan_form(period, instrument, units, view.plan)
+    context = {
+        "period": period,
+        "view": view,
+        "plan": view.plan,
+        "form": form,
+        "error": error,
+        "can_manage": can_manage,
+        "can_complete": access.can(C.EDIT_ANSWER),
+        "units": units,
+        "deadline": services.evidence_deadline(period),
+        "tabs": vh.period_tabs(period, access),
+    }
+    return render(request, "planning/plan.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+def plan_page(request: HttpRequest, period_id: int) -> HttpResponse:
+    period, access = vh.period_or_404(request.user, period_id)
+    return _render_plan(request, period, access)
+
+
+@require_POST
+@login_required
+def plan_compute(request: HttpRequest, period_id: int) -> HttpResponse:
+    period, access = vh.period_or_404(request.user, period_id, C.MANAGE_PERIOD)
+    instrument = instrument_of(period)
+    units = evaluation_selectors.institution_units(period.institution)
+    form = _plan_form(period, instrument, units, None, request.POST)
+    try:
+        if not form.is_valid():
+            raise vh.invalid(form)
+        parameters = form.parameters()
+        plan = services.plan_create(actor=request.user, period_id=period.pk, **parameters)
+    except DomainError as error:
+        if isinstance(error, NotFound | Forbidden):
+            raise
+        return _render_plan(request, period, access, form=form, status=error.status, error=error)
+    if plan.reachable:
+        messages.success(request, _("The optimal plan is computed."))
+    else:
+        messages.warning(
+            request,
+            _("The target cannot be reached; the plan shown reaches the best reachable index."),
+        )
+    return redirect("planning:plan", period_id=period.pk)
+
+
+def _back(request: HttpRequest, default):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return default
+
+
+def _item_response(request, item: ActionItem, *, status=200, error=None, notice=None):
+    period, access = vh.period_or_404(request.user, item.plan.period_id)
+    item = next(i for i in selectors.plan_items(item.plan, access) if i.pk == item.pk)
+    context = {
+        "item": item,
+        "period": period,
+        "can_manage": access.can(C.MANAGE_PERIOD),
+        "can_complete": access.can(C.EDIT_ANSWER),
+        "units": evaluation_selectors.institution_units(period.institution),
+        "error": error,
+        "notice": notice,
+    }
+    return render(request, "planning/_item_row.html", context, status=status)
+
+
+@require_POST
+@login_required
+def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
+    form = forms.DoneForm(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        item = services.action_item_complete(
+            actor=request.user, item_id=item_id, expected_version=version
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
+            raise
+        item = ActionItem.objects.select_related("plan").get(pk=item_id)
+        return _item_response(request, item, status=error.status, error=error)
+    if vh.is_htmx(request):
+        return _item_response(request, item, notice=_("Done."))
+    messages.success(request, _("Action item done."))
+    return _back(request, redirect("planning:plan", period_id=item.plan.period_id))
+
+
+@require_POST
+@login_required
+def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = ActionItem.objects.select_related("plan__period").filter(pk=item_id).first()
+    if item is None:
+        raise NotFound(_("Action item not found."))
+    period, _access = vh.period_or_404(request.user, item.plan.period_id, C.MANAGE_PERIOD)
+    form = forms.ReassignForm(
+        request.POST, units=evaluation_selectors.institution_units(period.institution)
+    )
+    try:
+        if not form.is_valid():
+            raise vh.invalid(form)
+        item = services.action_item_reassign(
+            actor=request.user,
+            item_id=item_id,
+            unit_id=form.cleaned_data["unit"],
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
+            raise
+        return _item_response(request, item, status=error.status, error=error)
+    if vh.is_htmx(request):
+        return _item_response(request, item, notice=_("Unit changed."))
+    messages.success(request, _("Responsible unit changed."))
+    return redirect("planning:plan", period_id=period.pk)
+
+
+# --- efforts -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def efforts(request: HttpRequest, period_id: int) -> HttpResponse:
+    period, access = vh.period_or_404(request.user, period_id)
+    rows = selectors.effort_rows(period)
+    can_manage = access.can(C.MANAGE_PERIOD)
+    initial = forms.EffortsForm.initial_from(rows)
+    status, error = 200, None
+    if request.method == "POST":
+        if not can_manage:
+            raise Forbidden(_("Your role does not allow this."))
+        form = forms.EffortsForm(request.POST, rows=rows, initial=initial)
+        try:
+            if not form.is_valid():
+                raise vh.invalid(form)
+            changed = services.efforts_set(
+                actor=request.user, period_id=period.pk, efforts=form.changes()
+            )
+        except DomainError as problem:
+            if isinstance(problem, NotFound | Forbidden):
+                raise
+            status, error = problem.status, problem
+        else:
+            messages.success(request, _("%(count)d efforts changed.") % {"count": changed})
+            return redirect("planning:efforts", period_id=period.pk)
+    else:
+        form = forms.EffortsForm(rows=rows, initial=initial)
+    context = {
+        "period": period,
+        "form": form,
+        "rows": form.bound_rows(),
+        "can_manage": can_manage,
+        "error": error,
+        "tabs": vh.period_tabs(period, access),
+    }
+    return render(request, "planning/efforts.html", context, status=status)

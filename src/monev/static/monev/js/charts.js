@@ -1,0 +1,105 @@
+/* Draws the charts of the monitoring pages with the vendored Chart.js.
+ *
+ * Each <canvas data-chart="ID"> is drawn from the JSON in <script id="ID"
+ * type="application/json"> (Django's json_script). The same numbers are always in a table next
+ * to the chart; without JavaScript the table is all there is, and nothing is lost.
+ *
+ * Spec: {type: "bar"|"line", labels?, datasets: [{label, data, showLine?, dashed?, doubtful?}],
+ *        x?: "year"|"time", markers?: [{x, label}], target?, targetLabel?, y?: {min, max}}
+ * Markers are dashed vertical lines with a label (an instrument change, a deadline); target
+ * is a horizontal line.
+ */
+(function () {
+  "use strict";
+  var COLOURS = ["#1f5aa6", "#c2761b", "#2e7d4f", "#8a3ea8", "#b23b3b", "#4b6b8a", "#7a7a1f"];
+
+  var guides = {
+    id: "monevGuides",
+    afterDatasetsDraw: function (chart, args, options) {
+      var ctx = chart.ctx, area = chart.chartArea, xs = chart.scales.x, ys = chart.scales.y;
+      ctx.save();
+      ctx.font = "12px system-ui, sans-serif";
+      (options.markers || []).forEach(function (marker) {
+        var x = xs.getPixelForValue(marker.x);
+        if (x < area.left || x > area.right) return;
+        ctx.strokeStyle = "#6b7280";
+        ctx.setLineDash([4, 4]);
+        ctx.beginPath(); ctx.moveTo(x, area.top); ctx.lineTo(x, area.bottom); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = "#374151";
+        ctx.save();
+        ctx.translate(x + 4, area.top + 4);
+        ctx.rotate(Math.PI / 2);
+        ctx.fillText(marker.label, 0, 0);
+        ctx.restore();
+      });
+      if (typeof options.target === "number") {
+        var y = ys.getPixelForValue(options.target);
+        ctx.strokeStyle = "#b23b3b";
+        ctx.setLineDash([8, 4]);
+        ctx.beginPath(); ctx.moveTo(area.left, y); ctx.lineTo(area.right, y); ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = "#b23b3b";
+        ctx.fillText((options.targetLabel || "") + " " + options.target.toFixed(2), area.left + 4, y - 4);
+      }
+      ctx.restore();
+    }
+  };
+
+  function xScale(spec) {
+    if (spec.x === "year") {
+      return {type: "linear", ticks: {stepSize: 1, callback: function (v) { return String(v); }}};
+    }
+    if (spec.x === "time") {
+      return {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) {
+        return new Date(v).toLocaleDateString(document.documentElement.lang || undefined);
+      }}};
+    }
+    return {type: "category"};
+  }
+
+  function draw(canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-chart"));
+    if (!source || typeof Chart === "undefined") return;
+    var spec = JSON.parse(source.textContent);
+    var datasets = spec.datasets.map(function (set, i) {
+      var colour = COLOURS[i % COLOURS.length];
+      return {
+        label: set.label,
+        data: set.data,
+        showLine: set.showLine !== false,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderDash: set.dashed ? [6, 4] : [],
+        pointStyle: set.doubtful ? "crossRot" : "circle",
+        pointRadius: set.doubtful ? 8 : 4,
+        spanGaps: false,
+        tension: 0
+      };
+    });
+    var y = spec.y || {};
+    var options = {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: {x: xScale(spec), y: {min: y.min, max: y.max}},
+      plugins: {monevGuides: {markers: spec.markers, target: spec.target, targetLabel: spec.targetLabel}}
+    };
+    if (spec.x) options.parsing = false;
+    new Chart(canvas, {
+      type: spec.type,
+      data: {labels: spec.labels, datasets: datasets},
+      options: options,
+      plugins: [guides]
+    });
+  }
+
+  function drawAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart]"), draw);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
