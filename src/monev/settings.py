@@ -240,3 +240,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MONEV_LOG_LEVEL", "INFO")},
 }
+
+# Email (reminders, digests). The console backend in debug (the demo prints its mail), SMTP
+# otherwise; MONEV_EMAIL_BACKEND overrides both (e.g. the locmem backend in tests).
+EMAIL_BACKEND = os.environ.get("MONEV_EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("MONEV_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("MONEV_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("MONEV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("MONEV_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("MONEV_EMAIL_TLS", False)
+EMAIL_TIMEOUT = envint("MONEV_EMAIL_TIMEOUT_SECONDS", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("MONEV_EMAIL_FROM", "Monev SPBE <monev@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Absolute links in email: the address people open the site at.
+MONEV_BASE_URL = os.environ.get("MONEV_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _lead_days() -> list[int]:
+    """MONEV_REMINDER_LEAD_DAYS: the days before a due date on which a unit is reminded."""
+    raw = envlist("MONEV_REMINDER_LEAD_DAYS", ["7", "3", "1"])
+    try:
+        days = sorted({int(day) for day in raw}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"MONEV_REMINDER_LEAD_DAYS must be whole numbers separated by commas, not {raw!r}"
+        ) from None
+    if any(day < 0 for day in days):
+        raise ImproperlyConfigured("MONEV_REMINDER_LEAD_DAYS cannot be negative")
+    return days
+
+
+MONEV_REMINDER_LEAD_DAYS = _lead_days()

@@ -282,9 +282,9 @@ def evidence_by_answer(period_id: int) -> dict[int, AnswerEvidence]:
     """answer id -> how many evidence items support it and at which levels (one query)."""
     items: dict[int, set[int]] = {}
     levels: dict[int, set[int]] = {}
-    for answer_id, level, evidence_id in EvidenceLink.objects.filter(
-        answer__period_id=period_id
-    ).values_list("answer_id", "level", "evidence_id"):
+    # No ordering: the model's default would join the answer's period and sort, for nothing.
+    links = EvidenceLink.objects.filter(answer__period_id=period_id).order_by()
+    for answer_id, level, evidence_id in links.values_list("answer_id", "level", "evidence_id"):
         items.setdefault(answer_id, set()).add(evidence_id)
         levels.setdefault(answer_id, set()).add(level)
     return {

@@ -114,3 +114,37 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer.indicator}: {self.from_level} -> {self.to_level}"
+
+
+class ReminderSent(models.Model):
+    """One reminder decided for one recipient on one day: an action item, an answer, or an
+    institution's digest. Never twice for the same subject, recipient and day; a reminder
+    whose email could not be sent leaves no row, so the next run tries again."""
+
+    class Kind(models.TextChoices):
+        ACTION_ITEM = "action_item", _("Action item")
+        ANSWER = "answer", _("Answer")
+        DIGEST = "digest", _("Digest")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent"
+    )
+    # The action item's or answer's id; the institution's id for a digest.
+    subject_key = models.CharField(_("subject"), max_length=40)
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-day", "recipient", "kind", "subject_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "subject_key", "day"], name="reminder_once_a_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="reminder_sent_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.subject_key} -> {self.recipient_id}"
