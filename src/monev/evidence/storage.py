@@ -9,6 +9,7 @@ pointing at half a file.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +76,27 @@ def _sha256(uploaded) -> str:
     return digest.hexdigest()
 
 
+def _flush_to_disk(uploaded) -> None:
+    """An acknowledged upload must survive a crash: its bytes reach the disk before the
+    temporary file is moved into storage (a rename keeps them)."""
+    if hasattr(uploaded, "temporary_file_path"):
+        uploaded.file.flush()
+        os.fsync(uploaded.file.fileno())
+
+
+def _sync_directory(name: str) -> None:
+    """Make the rename into storage durable too (filesystem storage only)."""
+    try:
+        directory = os.path.dirname(default_storage.path(name))
+    except NotImplementedError:
+        return  # object storage: the backend's own acknowledgement is the durability
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def store_upload(uploaded) -> tuple[StoredFile, bool]:
     """(the stored file, whether it is new). Checks size and content; InvalidInput if refused."""
     if uploaded.size == 0:
@@ -96,7 +118,9 @@ def store_upload(uploaded) -> tuple[StoredFile, bool]:
         uploaded.seek(0)  # read once already, for the hash
     name = blob_name(sha256)
     if not default_storage.exists(name):
+        _flush_to_disk(uploaded)
         name = default_storage.save(name, uploaded)
+        _sync_directory(name)
     try:
         with transaction.atomic():
             stored = StoredFile.objects.create(

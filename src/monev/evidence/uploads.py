@@ -14,6 +14,10 @@ from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
+    # Larger chunks than Django's 64 KB mean fewer trips through Python per megabyte; measured
+    # with Django's multipart parser, 256 KB was fastest (1 MB was slower than 64 KB).
+    chunk_size = 256 * 1024
+
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.digest = hashlib.sha256()
