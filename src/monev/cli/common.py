@@ -14,6 +14,14 @@ from monev.paths import user_instrument_dir
 EXIT_BAD_INPUT = 2
 
 
+def add_instrument_argument(parser) -> None:
+    parser.add_argument(
+        "--instrument",
+        required=True,
+        help="instrument id (spbe-2018, spbe-2020, pemdi-2026), id@version, or a file path",
+    )
+
+
 def instrument_catalog() -> Catalog:
     return catalog([user_instrument_dir()])
 

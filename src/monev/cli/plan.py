@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal
 from fractions import Fraction
 
-from monev.cli.common import fail, find_instrument, instrument_failure
+from monev.cli.common import add_instrument_argument, fail, find_instrument, instrument_failure
 from monev.cli.score import read_input
 from monev.core.csvinput import CsvInputError, parse, score_file
 from monev.core.loader import InstrumentError
@@ -35,11 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="the CSV of levels, or - for standard input")
-    parser.add_argument(
-        "--instrument",
-        required=True,
-        help="instrument id (spbe-2018, spbe-2020, pemdi-2026), id@version, or a file path",
-    )
+    add_instrument_argument(parser)
     parser.add_argument("--target", required=True, help="the target index, e.g. 4.62")
     parser.add_argument("--effort", metavar="EFFORT", help="a CSV of effort overrides")
     parser.add_argument(

@@ -7,7 +7,13 @@ import json
 import sys
 from decimal import Decimal
 
-from monev.cli.common import fail, find_instrument, instrument_failure, use_color
+from monev.cli.common import (
+    add_instrument_argument,
+    fail,
+    find_instrument,
+    instrument_failure,
+    use_color,
+)
 from monev.core.csvinput import CsvInputError, parse, score_file
 from monev.core.engine import ScoringInputError, gap_to_target
 from monev.core.loader import InstrumentError
@@ -29,11 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="the CSV file, or - for standard input")
-    parser.add_argument(
-        "--instrument",
-        required=True,
-        help="instrument id (spbe-2018, spbe-2020, pemdi-2026), id@version, or a file path",
-    )
+    add_instrument_argument(parser)
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument(
         "--missing",
