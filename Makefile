@@ -52,8 +52,8 @@ lock: install
 
 # Extract and compile translations (needs GNU gettext; the compiled .mo files are committed).
 messages: install
-	cd src/monev && ../../$(BIN)/monev makemessages --locale en --locale id --no-obsolete
-	cd src/monev && ../../$(BIN)/monev compilemessages
+	cd src/monev && MONEV_DATA_DIR=../../var ../../$(BIN)/monev makemessages --locale en --locale id --no-obsolete
+	cd src/monev && MONEV_DATA_DIR=../../var ../../$(BIN)/monev compilemessages
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
