@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "monev.planning",
     "monev.instruments",
     "monev.monitoring",
+    "monev.reports",
+    "monev.imports",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("data-dukung/", include("monev.evidence.urls")),
     path("pemantauan/", include("monev.monitoring.urls")),
     path("rencana/", include("monev.planning.urls")),
+    path("laporan/", include("monev.reports.urls")),
+    path("impor/", include("monev.imports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

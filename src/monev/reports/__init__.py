@@ -1,0 +1,1 @@
+"""Reports: Excel workbooks and PDF documents built from the cycle's data."""
