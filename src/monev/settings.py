@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from monev.accounts.oidc_config import oidc_settings
 from monev.paths import data_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "monev.imports",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "monev.web.errors.DomainErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "monev.urls"
@@ -168,7 +173,10 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("MONEV_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -218,6 +226,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in: password (throttled by django-axes, first) or the institution's OpenID Connect
+# server (docs/sso.md). The SSO backend authenticates nobody unless MONEV_OIDC_* is set.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "monev.accounts.oidc.SsoBackend",
+]
+globals().update(oidc_settings(os.environ))
+
+# Password sign-in lockout: after MONEV_LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair waits MONEV_LOGIN_COOLOFF_MINUTES (counted from the last
+# failure). By username and address together, so that nobody can lock a colleague out from
+# elsewhere and one office behind a shared address is not locked out as a whole.
+AXES_ENABLED = envbool("MONEV_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = envint("MONEV_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("MONEV_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_WHITELIST_CALLABLE = "monev.accounts.throttle.is_not_password_sign_in"
+AXES_CLIENT_IP_CALLABLE = "monev.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "monev.accounts.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every `monev` command
+# Reverse proxies in front of the server, whose X-Forwarded-For gives the client's address.
+MONEV_PROXY_COUNT = envint("MONEV_PROXY_COUNT", 0)
+
+# Sessions last a working day from sign-in (MONEV_SESSION_HOURS), or until the browser closes.
+SESSION_COOKIE_AGE = envint("MONEV_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("MONEV_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
 # Instrument files an evaluator adds, beside the built-in ones.
 MONEV_INSTRUMENT_DIRS = [DATA_DIR / "instruments"]
 
@@ -241,6 +280,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MONEV_LOG_LEVEL", "INFO")},
+    # django-axes logs every successful sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Email (reminders, digests). The console backend in debug (the demo prints its mail), SMTP

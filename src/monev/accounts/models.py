@@ -48,3 +48,43 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class SsoIdentity(models.Model):
+    """The identity server's account behind a user: matched by issuer and subject (`sub`),
+    which the server never reuses, rather than by an email address that can change hands."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer}"
+
+
+class SsoGrant(models.Model):
+    """Marks a membership as granted from the identity server's claims: sign-in adds and
+    removes these to follow the claims. Memberships without one were granted in Monev and
+    sign-in leaves them alone."""
+
+    membership = models.OneToOneField(
+        "institutions.Membership", on_delete=models.CASCADE, related_name="sso_grant"
+    )
+    claim_value = models.CharField(_("claim value"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on grant")
+        verbose_name_plural = _("single sign-on grants")
+
+    def __str__(self) -> str:
+        return f"{self.membership} ← {self.claim_value}"
