@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-postgres bench lint format lock messages install clean
+.PHONY: run test test-postgres bench fuzz lint format lock messages install clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The API against its OpenAPI document with many more generated requests than `make test`.
+fuzz: install
+	MONEV_FUZZ_EXAMPLES=$${MONEV_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/api/test_api_schema_fuzz.py -q -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,23 +6,28 @@ handle failures in one place.
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from monev import __version__
 from monev.accounts.api import router as accounts_router
 from monev.accounts.api_auth import API_AUTH
+from monev.api_base import CODES_BY_STATUS, MonevApi
 from monev.core.engine import ScoringInputError
 from monev.errors import DomainError
 from monev.evaluations.api import answers_router, periods_router
 from monev.evidence.api import router as evidence_router
+from monev.imports.api import router as imports_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
 from monev.monitoring.api import router as monitoring_router
 from monev.planning.api import router as planning_router
+from monev.reports.api import router as reports_router
+from monev.reports.pdf_api import router as reports_pdf_router
 
-api = NinjaAPI(
+api = MonevApi(
     title="Monev SPBE API",
     version=__version__,
     description=(
@@ -48,13 +53,13 @@ def on_validation_error(request, exc: ValidationError):
         {"location": ".".join(str(part) for part in error.get("loc", ())), "message": error["msg"]}
         for error in exc.errors
     ]
-    return error_response(request, 422, "invalid_request", "The request is not valid.", details)
+    return error_response(request, 422, "invalid_request", _("The request is not valid."), details)
 
 
 @api.exception_handler(ScoringInputError)
 def on_scoring_input_error(request, exc: ScoringInputError):
     details = [{"location": p.key, "message": p.message} for p in exc.problems]
-    return error_response(request, 422, "invalid_scores", "The scores cannot be used.", details)
+    return error_response(request, 422, "invalid_scores", _("The scores cannot be used."), details)
 
 
 @api.exception_handler(DomainError)
@@ -81,17 +86,40 @@ def on_instrument_not_found(request, exc: InstrumentNotFound):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc: Http404):
-    return error_response(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc: AuthenticationError):
-    return error_response(request, 401, "unauthenticated", "Authentication is required.")
+    return error_response(
+        request, 401, "unauthenticated", _("Sign in, or send a token: Authorization: Bearer ...")
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    code = CODES_BY_STATUS.get(exc.status_code, "http_error")
+    message = str(exc)
+    if exc.status_code == 400:  # django-ninja's "Cannot parse request body"
+        message = _("The body cannot be read: send valid JSON.")
+    return error_response(request, exc.status_code, code, message)
+
+
+@api.exception_handler(OverflowError)
+def on_number_out_of_range(request, exc: OverflowError):
+    # SQLite refuses to bind an integer beyond 64 bits; the document states the range.
+    return error_response(
+        request,
+        422,
+        "invalid_input",
+        _("A number is out of range."),
+        [{"location": "", "message": str(exc)}],
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc: RequestDataTooBig):
+    return error_response(request, 413, "too_large", _("The request body is over the size limit."))
 
 
 api.add_router("/instruments", instruments_router)
@@ -101,3 +129,6 @@ api.add_router("", accounts_router)
 api.add_router("", evidence_router)
 api.add_router("", planning_router)
 api.add_router("", monitoring_router)
+api.add_router("", imports_router)
+api.add_router("", reports_router)
+api.add_router("", reports_pdf_router)

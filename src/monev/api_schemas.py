@@ -3,9 +3,60 @@ shape, documented on every endpoint."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime, BeforeValidator, WithJsonSchema
+
+# --- input types whose parsing agrees exactly with what the OpenAPI document says ------------
+# pydantic alone would also take "1e2", " 3", or a number of seconds for a date-time; the
+# document would not say so, and a client reading it could not know.
+
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+# Years 1970-2999: older dates may fall in local mean time (offsets in seconds), not RFC 3339.
+DATE_PATTERN = r"^(19[7-9]\d|2\d{3})-\d{2}-\d{2}$"
+
+
+def _decimal_text(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(DECIMAL_PATTERN, value):
+        raise ValueError("a decimal number such as 3 or 2.5")
+    if isinstance(value, bool):
+        raise ValueError("a decimal number such as 3 or 2.5")
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    if not isinstance(value, date) and (
+        not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value)
+    ):
+        raise ValueError("a date as YYYY-MM-DD, from 1970")
+    return value
+
+
+def _date_time_text(value: Any) -> Any:
+    if not isinstance(value, str | datetime):
+        raise ValueError("a date-time as ISO 8601 with a UTC offset")
+    return value
+
+
+DecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_text),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+]
+DateIn = Annotated[
+    date,
+    BeforeValidator(_date_text),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+DateTimeIn = Annotated[
+    AwareDatetime,
+    BeforeValidator(_date_time_text),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 class InstitutionRefOut(Schema):

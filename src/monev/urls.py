@@ -2,14 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from monev.accounts import sso_views
 from monev.api import api
 from monev.evaluations import urls as evaluation_urls
 from monev.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", sso_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include(sso_views.urlpatterns)),
     path("instrumen/", include("monev.instruments.urls")),
     path("periode/", include("monev.evaluations.urls")),
     path("jawaban/", include((evaluation_urls.answer_patterns, "answers"))),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("rencana/", include("monev.planning.urls")),
     path("laporan/", include("monev.reports.urls")),
     path("impor/", include("monev.imports.urls")),
+    path("akun/", include("monev.accounts.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -82,7 +82,9 @@ def test_it_answers_400_to_a_body_that_is_not_json(world):
         "/api/v1" + answer_path(world), data="{level: 3", content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["error"]["message"] == "Cannot parse request body"
+    error = response.json()["error"]
+    assert error["code"] == "bad_request"
+    assert error["message"] == "Isi permintaan tidak dapat dibaca: kirim JSON yang valid."
 
 
 def test_it_requires_the_submission_to_be_complete(world):

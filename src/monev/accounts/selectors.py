@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from monev.accounts.models import ApiToken, User
+from monev.errors import NotFound
 from monev.institutions.models import Membership
 
 
@@ -17,3 +20,11 @@ def memberships_of(user: User) -> list[Membership]:
         .select_related("institution", "unit")
         .order_by("institution__name", "role", "unit__code")
     )
+
+
+def token_of(user: User, token_id: int) -> ApiToken:
+    """One of the user's tokens; NotFound for another person's (not revealed) or none."""
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound(_("Token not found."))
+    return token

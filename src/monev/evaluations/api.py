@@ -16,9 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import AwareDatetime
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, InstitutionRefOut, UnitOut
+from monev.api_schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DateTimeIn,
+    DecimalIn,
+    ErrorOut,
+    InstitutionRefOut,
+    UnitOut,
+)
 from monev.audit import selectors as audit_selectors
 from monev.core.numbers import exact_str
 from monev.core.report import result_to_dict
@@ -226,11 +233,11 @@ class PeriodCreateIn(Schema):
     year: int = Field(ge=2000, le=2100, examples=[2026])
     kind: PeriodKind = Field(examples=["evaluasi"])  # type: ignore[valid-type]
     instrument: str = Field(description="id or id@version", examples=["spbe-2020"])
-    target: Decimal | None = Field(None, examples=["4.62"])
+    target: DecimalIn | None = Field(None, examples=["4.62"])
     carry_over_from: int | None = Field(
         None, description="a previous period whose answers are the baseline"
     )
-    milestones: dict[MilestoneKind, AwareDatetime] = Field(  # type: ignore[valid-type]
+    milestones: dict[MilestoneKind, DateTimeIn] = Field(  # type: ignore[valid-type]
         default_factory=dict,
         description="kind -> ISO date-time with a UTC offset",
         examples=[
@@ -243,14 +250,14 @@ class PeriodCreateIn(Schema):
 
 
 class PeriodPatchIn(Schema):
-    target: Decimal | None = Field(
+    target: DecimalIn | None = Field(
         description="the target index; null clears it", examples=["4.62"]
     )
 
 
 class MilestoneIn(Schema):
     kind: MilestoneKind = Field(examples=["evidence_deadline"])  # type: ignore[valid-type]
-    due_at: AwareDatetime = Field(examples=["2025-08-18T23:59:00+07:00"])
+    due_at: DateTimeIn = Field(examples=["2025-08-18T23:59:00+07:00"])
     title: str = Field("", max_length=200, examples=["Batas unggah bukti dukung"])
 
 
@@ -258,12 +265,13 @@ class AssignmentsIn(Schema):
     fingerprint: str = Field(examples=["3f2a9c0d1b7e4a55"])
     assignments: dict[int, list[int]] = Field(
         description="answer id -> unit ids; answers not named keep their units",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-9]+$"}},
         examples=[{"101": [1, 2], "102": [2]}],
     )
 
 
 class AnswerSaveIn(Schema):
-    level: Decimal | None = Field(description="null clears the level", examples=LEVEL_EXAMPLES)
+    level: DecimalIn | None = Field(description="null clears the level", examples=LEVEL_EXAMPLES)
     explanation: str = Field("", description="the penjelasan", examples=["Perwal 12/2024 ..."])
     version: int = VERSION
 
@@ -291,7 +299,7 @@ class CommentIn(Schema):
 
 
 class PassIn(Schema):
-    level: Decimal = Field(examples=LEVEL_EXAMPLES)
+    level: DecimalIn = Field(examples=LEVEL_EXAMPLES)
     notes: str = Field("", examples=["Dokumen kebijakan ada, belum ditetapkan."])
     version: int = Field(0, description="0 when the stage has no judgement yet", examples=[0])
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Router, Schema
 from pydantic import model_validator
 
+from monev.api_schemas import DecimalIn, ErrorOut
 from monev.core.engine import gap_to_target, score_aspects, score_domains, score_items
 from monev.core.model import Instrument
+from monev.core.numbers import exact_str
 from monev.core.report import gap_to_dict, result_to_dict
 from monev.instruments import selectors
 
@@ -59,10 +60,62 @@ def get_instrument(request, reference: str):
     return selectors.instrument_get(reference)
 
 
-Values = dict[str, Decimal]
+class IndicatorLevelOut(Schema):
+    level: int
+    name: str
+    criteria: str
+    evidence: str
+
+
+class IndicatorOut(Schema):
+    number: str = Field(examples=["1"])
+    name: str
+    aspect: str = Field(description="the aspect's code")
+    aspect_name: str
+    domain: str = Field(description="the domain's code")
+    weight: str = Field(description="exact, as a string")
+    levels: list[IndicatorLevelOut] = Field(description="criteria and evidence expected per level")
+
+
+@router.get(
+    "/{reference}/indicators/{number}",
+    response={200: IndicatorOut, 404: ErrorOut},
+    summary="Get an indicator",
+)
+def get_indicator(request, reference: str, number: str):
+    """One indicator with its aspect and domain and, per level, the criteria and the evidence
+    an assessor expects - as the indicator page shows it."""
+    instrument = selectors.instrument_get(reference)
+    indicator = selectors.indicator_get(instrument, number)
+    aspect = instrument.aspects_by_code[indicator.aspect]
+    return {
+        "number": indicator.number,
+        "name": indicator.name,
+        "aspect": aspect.code,
+        "aspect_name": aspect.name,
+        "domain": aspect.domain,
+        "weight": exact_str(indicator.weight),
+        "levels": selectors.indicator_levels(instrument, indicator),
+    }
+
+
+Values = dict[str, DecimalIn]
+
+
+def _only(chosen: str) -> dict:
+    others = {"indicators", "aspects", "domains"} - {chosen}
+    return {
+        "required": [chosen],
+        "properties": {chosen: {"type": "object"}, **{o: {"type": "null"} for o in others}},
+    }
 
 
 class ScoreIn(Schema):
+    # The document says what the validator checks: exactly one of the three, the others null.
+    model_config = {
+        "json_schema_extra": {"oneOf": [_only(k) for k in ("indicators", "aspects", "domains")]}
+    }
+
     indicators: Values | None = Field(
         None, description="indicator number -> level", examples=[{"1": "3", "2": "4"}]
     )
@@ -71,7 +124,7 @@ class ScoreIn(Schema):
     missing: Literal["error", "min"] = Field(
         "error", description="refuse missing entries, or score them at the scale minimum"
     )
-    target: Decimal | None = Field(None, description="a target index, to report the gap")
+    target: DecimalIn | None = Field(None, description="a target index, to report the gap")
 
     @model_validator(mode="after")
     def exactly_one_kind(self):

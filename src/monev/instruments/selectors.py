@@ -87,3 +87,19 @@ def indicator_get(instrument: Instrument, number: str) -> Indicator:
         return instrument.indicators_by_number[number]
     except KeyError:
         raise InstrumentNotFound(f"{instrument.id} indicator {number}") from None
+
+
+def indicator_levels(instrument: Instrument, indicator: Indicator) -> list[dict]:
+    """Per level of the scale: its name, the criteria and the evidence expected (as the
+    indicator page shows them, and the API answers)."""
+    scale = instrument.level_scales_by_code.get(indicator.level_scale)
+    return [
+        {
+            "level": level,
+            "name": scale.level_name(level) if scale else "",
+            "criteria": indicator.criteria.get(level, ""),
+            "evidence": indicator.evidence.get(level, ""),
+        }
+        for level in range(instrument.scale.min, instrument.scale.max + 1)
+        if level in indicator.criteria or level in indicator.evidence or scale
+    ]

@@ -45,23 +45,9 @@ def indicator_detail(request: HttpRequest, reference: str, number: str) -> HttpR
         "instrument": instrument,
         "indicator": indicator,
         "aspect": instrument.aspects_by_code[indicator.aspect],
-        "levels": _levels(instrument, indicator),
+        "levels": selectors.indicator_levels(instrument, indicator),
     }
     # The same fragment serves the inline expansion on the instrument page (HTMX).
     if request.headers.get("HX-Request"):
         return render(request, "instruments/_indicator_levels.html", context)
     return render(request, "instruments/indicator.html", context)
-
-
-def _levels(instrument, indicator) -> list[dict]:
-    scale = instrument.level_scales_by_code.get(indicator.level_scale)
-    return [
-        {
-            "level": level,
-            "name": scale.level_name(level) if scale else "",
-            "criteria": indicator.criteria.get(level, ""),
-            "evidence": indicator.evidence.get(level, ""),
-        }
-        for level in range(instrument.scale.min, instrument.scale.max + 1)
-        if level in indicator.criteria or level in indicator.evidence or scale
-    ]

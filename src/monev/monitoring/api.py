@@ -4,15 +4,16 @@ needs the koordinator or admin role)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DateIn, ErrorOut
 from monev.core.numbers import exact_str
 from monev.evaluations.selectors import period_for_user
+from monev.institutions.access import institution_for_user
 from monev.monitoring import selectors, services
 from monev.monitoring.models import Snapshot
 
@@ -135,7 +136,7 @@ class SeriesOut(Schema):
     points: list[HistoryPointOut]
 
 
-class ChangeOut(Schema):
+class InstrumentChangeOut(Schema):
     before_year: int
     after_year: int
     before: str
@@ -162,7 +163,7 @@ class HistoryOut(Schema):
     institution_id: int
     points: list[HistoryPointOut]
     series: list[SeriesOut]
-    instrument_changes: list[ChangeOut]
+    instrument_changes: list[InstrumentChangeOut]
     snapshots: list[SnapshotOut]
     crosswalk: CrosswalkOut | None
 
@@ -345,7 +346,22 @@ def history(request, period_id: int):
     """Published and computed indexes by year, in series that never cross an instrument
     change; this period's snapshots; the crosswalk comparison where one applies."""
     period, access = period_for_user(request.auth, period_id)
-    result = selectors.period_history(period, access)
+    return _history(selectors.period_history(period, access))
+
+
+@router.get(
+    "/institutions/{institution_id}/history",
+    response={200: HistoryOut, **READ_ERRORS},
+    summary="An institution's history",
+)
+def institution_history(request, institution_id: int):
+    """The institution's published and computed indexes by year across all its periods, in
+    series that never cross an instrument change (the institution's history page)."""
+    institution, _access = institution_for_user(request.auth, institution_id)
+    return _history(selectors.institution_history(institution))
+
+
+def _history(result) -> dict:
     view = result.crosswalk
     return {
         "institution_id": result.institution.pk,
@@ -395,7 +411,7 @@ def history(request, period_id: int):
     response={200: ForecastOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Forecast at the deadline",
 )
-def forecast(request, period_id: int, as_of: date | None = None):
+def forecast(request, period_id: int, as_of: DateIn | None = None):
     """The self-assessed index expected at the evidence deadline at the current pace: a
     straight line through the earliest snapshot and now (or `as_of`, a past day)."""
     period, access = period_for_user(request.auth, period_id)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut
 from monev.core.engine import Change
 from monev.core.numbers import exact_str, round_fraction
 from monev.errors import NotFound
@@ -33,7 +33,7 @@ class WhatIfIn(Schema):
     levels: dict[str, Decimal | str | int] = LEVELS
 
 
-class ChangeOut(Schema):
+class ScoreChangeOut(Schema):
     code: str
     name: str
     before: str
@@ -56,14 +56,16 @@ class WhatIfOut(Schema):
     predicate_before: str
     predicate_after: str
     predicate_changed: bool
-    index: ChangeOut
+    index: ScoreChangeOut
     changed: list[ItemChangeOut]
-    domains: list[ChangeOut] = Field(description="the domains whose score changed")
-    aspects: list[ChangeOut] = Field(description="the aspects whose score changed")
+    domains: list[ScoreChangeOut] = Field(description="the domains whose score changed")
+    aspects: list[ScoreChangeOut] = Field(description="the aspects whose score changed")
 
 
 class PlanIn(Schema):
-    target: Decimal | None = Field(None, description="null: the period's target", examples=["4.62"])
+    target: DecimalIn | None = Field(
+        None, description="null: the period's target", examples=["4.62"]
+    )
     locked: list[str] = Field([], description="indicators that take no step", examples=[["29"]])
     forced: dict[str, int] = Field(
         {}, description="indicator -> the level it must reach at least", examples=[{"1": 4}]
@@ -116,7 +118,7 @@ class EffortOut(Schema):
 
 
 class EffortIn(Schema):
-    effort: Decimal | None = Field(description="null: back to the default", examples=["2.5"])
+    effort: DecimalIn | None = Field(description="null: back to the default", examples=["2.5"])
 
 
 class DoneIn(Schema):
