@@ -28,8 +28,15 @@ Every other command is a Django management command, e.g.:
   audit verify       check the audit trail's hash chains (exit 1 on tampering)
   cycle close-due    lock answers whose self-assessment deadline has passed (cron)
   token create USER  make a personal API token (also: token list, token revoke)
+  sso_check          check the single sign-on settings and role map
   worker             run background jobs (text extraction of evidence)
+  periods            list the periods (ids for export)
+  export             a period's workbook or PDF, or the recap over institutions, to a file:
+                     --period ID --kind self-assessment|units|recap|pdf|summary-pdf --out FILE
+                     --kind institutions --year Y --instrument ID --out FILE
   evidence reindex   rebuild the evidence search index (also: evidence gc)
+  import KIND FILE   import levels|assignment (--period ID) or people|published
+                     (--institution CODE) from .xlsx/CSV; nothing written if a row is rejected
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.

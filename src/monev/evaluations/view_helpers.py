@@ -73,6 +73,9 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "evidence": bool(access),  # the institution's evidence library (data dukung)
         "plan": bool(access),  # the optimal plan and the what-if page (rencana)
         "dashboard": bool(access),  # the monitoring dashboard, history, forecast (dasbor)
+        "reports": bool(access),  # Excel and PDF downloads (laporan)
+        "imports": access.can(C.EDIT_ANSWER) or access.can(C.ASSIGN_UNITS),  # levels, matrix
+        "institution_imports": access.can(C.MANAGE_INSTITUTION),  # units, users, past results
     }
 
 

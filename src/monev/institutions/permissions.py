@@ -53,6 +53,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: frozenset({C.VIEW, C.MANAGE_INSTITUTION, C.MANAGE_PERIOD, C.VIEW_AUDIT}),
 }
 
+# The role of Access.system_viewer(): no membership has it.
+SYSTEM_ROLE = "system"
+
 # Capabilities an operator holds only on answers assigned to their own unit.
 UNIT_SCOPED = frozenset({C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.MANAGE_EVIDENCE})
 
@@ -75,6 +78,16 @@ class Access:
                 unscoped |= capabilities
         # Scoped capabilities held through another role (koordinator) are not scoped.
         self.scoped = (self.capabilities & UNIT_SCOPED) - unscoped
+
+    @classmethod
+    def system_viewer(cls) -> Access:
+        """The access of the command line (`monev export`, `monev periods`): it runs as the
+        system, with no user, and may only read (VIEW) - every institution, every unit's
+        answers. Never built from a request: pages and the API always use access_for(user)."""
+        access = cls(())
+        access.roles = {SYSTEM_ROLE}
+        access.capabilities = {Capability.VIEW}
+        return access
 
     def __bool__(self) -> bool:
         return bool(self.roles)

@@ -1,5 +1,26 @@
-from django.urls import path  # noqa: F401
+"""Report pages, mounted at /laporan/ (namespace "reports")."""
+
+from django.urls import path
+
+from monev.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("periode/<int:period_id>/", views.period_reports, name="period"),
+    path("periode/<int:period_id>/unduh/<slug:kind>/", views.period_download, name="download"),
+    path(
+        "periode/<int:period_id>/laporan.pdf",
+        views.period_download,
+        {"kind": "pdf"},
+        name="report_pdf",
+    ),
+    path(
+        "periode/<int:period_id>/ringkasan.pdf",
+        views.period_download,
+        {"kind": "summary-pdf"},
+        name="summary_pdf",
+    ),
+    path("instansi/", views.institutions_page, name="institutions"),
+    path("instansi/unduh/", views.institutions_download, name="institutions_download"),
+]

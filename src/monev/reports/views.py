@@ -1,0 +1,84 @@
+"""Report pages: the period's downloads, and the evaluator's recap over many institutions.
+Views stay thin: the export registry builds, the selectors read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from monev.errors import InvalidInput
+from monev.evaluations import view_helpers as vh
+from monev.reports import exports, institutions, selectors
+from monev.reports.exports import ExportFile
+
+
+def file_response(exported: ExportFile) -> HttpResponse:
+    """The file as a download (attachment), never cached, never sniffed."""
+    from monev.evidence.views import content_disposition
+
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition(exported.filename)
+    response["Content-Length"] = str(len(exported.content))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+def period_reports(request: HttpRequest, period_id: int) -> HttpResponse:
+    period, access = vh.period_or_404(request.user, period_id)
+    available = [e for e in exports.EXPORTS.values() if access.can(e.capability)]
+    context = {
+        "period": period,
+        "tabs": vh.period_tabs(period, access),
+        "workbooks": [(e, e.filename(period)) for e in available if e.is_workbook],
+        "pdf_exports": [e for e in available if not e.is_workbook],
+        "operator_only": access.is_operator_only,
+        "many_institutions": len(institutions.viewable_institution_ids(request.user)) > 1,
+    }
+    return render(request, "reports/period.html", context)
+
+
+@require_safe
+@login_required
+def period_download(request: HttpRequest, period_id: int, kind: str) -> HttpResponse:
+    """Any export of the registry, by kind (the PDFs too: reports:report_pdf and
+    reports:summary_pdf are this view with the kind fixed)."""
+    period, access = vh.period_or_404(request.user, period_id)
+    return file_response(exports.export_period(period, access, kind))
+
+
+def _asked(request: HttpRequest) -> tuple[str, str]:
+    return request.GET.get("tahun", "").strip(), request.GET.get("instrumen", "").strip()
+
+
+@require_safe
+@login_required
+def institutions_page(request: HttpRequest) -> HttpResponse:
+    """Choose a year and an instrument; see the ranking of the institutions one may view,
+    and download the recap workbook."""
+    year, instrument_id = _asked(request)
+    choices = selectors.recap_choices(request.user)
+    context = {"choices": choices, "year": year, "instrument": instrument_id, "recap": None}
+    status = 200
+    if year or instrument_id:
+        try:
+            checked_year, checked_instrument = institutions.check_arguments(year, instrument_id)
+            context["recap"] = institutions.institutions_recap(
+                request.user, checked_year, checked_instrument
+            )
+        except InvalidInput as error:
+            context["error"], status = error, error.status
+    elif choices:
+        context["year"], context["instrument"] = choices[0]
+    return render(request, "reports/institutions.html", context, status=status)
+
+
+@require_safe
+@login_required
+def institutions_download(request: HttpRequest) -> HttpResponse:
+    year, instrument_id = _asked(request)
+    return file_response(exports.export_institutions(request.user, year, instrument_id))
