@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from monev.imports import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("periode/<int:period_id>/", views.period_page, name="period"),
+    path("periode/<int:period_id>/<slug:kind>/", views.period_upload, name="period_upload"),
+    path("instansi/<int:institution_id>/", views.institution_page, name="institution"),
+    path(
+        "instansi/<int:institution_id>/<slug:kind>/",
+        views.institution_upload,
+        name="institution_upload",
+    ),
+    path("batch/<int:batch_id>/", views.batch_page, name="batch"),
+    path("batch/<int:batch_id>/terapkan/", views.batch_apply, name="apply"),
+    path("batch/<int:batch_id>/buang/", views.batch_discard, name="discard"),
+    path("templat/<slug:kind>.xlsx", views.template_download, name="template"),
+]

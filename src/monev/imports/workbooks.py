@@ -1,0 +1,55 @@
+"""A template workbook per kind of import: the right sheets and headers, an example row, and a
+sheet explaining the columns."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from monev.imports.kinds.base import ImportKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_NAMES = {
+    "levels": "templat-tingkat-penjelasan.xlsx",
+    "assignment": "templat-matriks-unit.xlsx",
+    "people": "templat-unit-pengguna.xlsx",
+    "published": "templat-hasil-terbit.xlsx",
+}
+
+
+def template_response(kind: ImportKind) -> HttpResponse:
+    """The template as a download (the page and the API)."""
+    response = HttpResponse(template_workbook(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[kind.name]}"'
+    return response
+
+
+def template_workbook(kind: ImportKind) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, examples in kind.template_sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for example in examples:
+            sheet.append(example)
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+    notes = workbook.create_sheet(_("Instructions"))
+    notes.column_dimensions["A"].width = 100
+    notes.append([str(kind.title)])
+    notes["A1"].font = Font(bold=True)
+    notes.append([str(kind.description)])
+    notes.append([_("Replace the example rows with your data; keep the header row.")])
+    notes.append([_("The import shows a preview of every change and every rejected row first.")])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
