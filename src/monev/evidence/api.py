@@ -10,6 +10,7 @@ and a file already in the library 409 with `error.existing` saying where it is.
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from datetime import date, datetime
 from typing import Literal
 
@@ -19,14 +20,23 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorDetailOut, ErrorOut, UnitOut
+from monev.api_schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DateIn,
+    ErrorDetailOut,
+    ErrorOut,
+    UnitOut,
+)
 from monev.errors import Conflict, InvalidInput
 from monev.evaluations import selectors as evaluation_selectors
 from monev.evidence import readiness, search, selectors, services
 from monev.evidence.models import Evidence, EvidenceVersion
 from monev.evidence.storage import refusal
+from monev.evidence.uploads import is_raw_body, receive_body
 from monev.evidence.views import download_response
-from monev.institutions.access import institution_for_user
+from monev.institutions.access import institution_for_user, require
+from monev.institutions.permissions import Capability
 
 router = Router(tags=["evidence"])
 
@@ -161,8 +171,8 @@ class UploadFieldsIn(Schema):
     kind: KindName = Field(examples=["peraturan"])  # type: ignore[valid-type]
     unit_id: int | None = Field(None, description="the supplying unit (operators: their own)")
     document_number: str = Field("", max_length=120, examples=["12 Tahun 2024"])
-    document_date: date | None = Field(None, examples=["2024-06-02"])
-    effective_date: date | None = None
+    document_date: DateIn | None = Field(None, examples=["2024-06-02"])
+    effective_date: DateIn | None = None
 
 
 class LinkEvidenceIn(Schema):
@@ -178,8 +188,8 @@ class EvidencePatchIn(Schema):
     title: str | None = Field(None, max_length=300)
     kind: KindName | None = None  # type: ignore[valid-type]
     document_number: str | None = Field(None, max_length=120)
-    document_date: date | None = None
-    effective_date: date | None = None
+    document_date: DateIn | None = None
+    effective_date: DateIn | None = None
     unit_id: int | None = None
     url: str | None = Field(None, max_length=500)
     access_notes: str | None = None
@@ -212,6 +222,11 @@ def _parse(schema: type[Schema], data: dict, where: str):
 def _form_data(request) -> dict:
     """Multipart form fields, empty ones left out (so defaults apply)."""
     return {key: value for key, value in request.POST.items() if value != ""}
+
+
+def _query_data(request) -> dict:
+    """A raw-body upload's description: the query string, empty values left out."""
+    return {key: value for key, value in request.GET.items() if value != ""}
 
 
 def _is_json(request) -> bool:
@@ -330,6 +345,17 @@ def _file(request):
     return uploaded
 
 
+# A raw-body upload (any Content-Type but multipart and JSON): the body is the file, its name
+# in Content-Disposition, its description in the query string (ignored for the other bodies).
+RAW_NAME = [
+    {
+        "in": "header",
+        "name": "Content-Disposition",
+        "required": False,
+        "description": "raw body only: attachment; filename*=UTF-8''<percent-encoded name>",
+        "schema": {"type": "string"},
+    }
+]
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -345,8 +371,16 @@ UPLOAD_BODY = {
                 }
             },
             "application/json": {"schema": LinkEvidenceIn.model_json_schema()},
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         },
-    }
+    },
+    "parameters": [
+        *RAW_NAME,
+        *(
+            {"in": "query", "name": name, "required": name == "kind", "schema": schema}
+            for name, schema in UploadFieldsIn.model_json_schema()["properties"].items()
+        ),
+    ],
 }
 VERSION_BODY = {
     "requestBody": {
@@ -361,11 +395,19 @@ VERSION_BODY = {
                         **NewVersionFieldsIn.model_json_schema()["properties"],
                     },
                 }
-            }
+            },
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         },
-    }
+    },
+    "parameters": [
+        *RAW_NAME,
+        *(
+            {"in": "query", "name": name, "required": True, "schema": schema}
+            for name, schema in NewVersionFieldsIn.model_json_schema()["properties"].items()
+        ),
+    ],
 }
-UPLOAD_ERRORS = {**WRITE_ERRORS, 409: DuplicateOut, 413: ErrorOut}
+UPLOAD_ERRORS = {**WRITE_ERRORS, 409: DuplicateOut, 411: ErrorOut, 413: ErrorOut}
 
 
 # --- the library -----------------------------------------------------------------------------
@@ -410,11 +452,15 @@ def evidence_list(
 )
 def evidence_create(request, institution_id: int):
     """A new evidence item. `multipart/form-data` with the `file` and its description
-    (`kind`, `title`, `unit_id`, `document_number`, `document_date`, `effective_date`); the
-    type is decided by the content (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, MP4). Or
-    `application/json` for a link (`url`, `title`, `access_notes`). 413 if the file is over the
-    limit, 422 if it is refused (the reason in `error.details`), 409 if the same file is
-    already in the institution's evidence (`error.existing`)."""
+    (`kind`, `title`, `unit_id`, `document_number`, `document_date`, `effective_date`); or,
+    faster for large files, the file itself as the body (any other Content-Type, e.g.
+    `application/octet-stream`) with its name in `Content-Disposition: attachment;
+    filename*=UTF-8''...`, its length in Content-Length and the description in the query
+    string. The type is decided by the content (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, MP4),
+    never by the name or Content-Type. Or `application/json` for a link (`url`, `title`,
+    `access_notes`). 413 if the file is over the limit (a raw body: before it is read), 411
+    without Content-Length, 422 if it is refused (the reason in `error.details`), 409 if the
+    same file is already in the institution's evidence (`error.existing`)."""
     if _is_json(request):
         try:
             data = json.loads(request.body or b"{}")
@@ -431,15 +477,24 @@ def evidence_create(request, institution_id: int):
             kind=payload.kind,
         )
         return Status(201, _detail(request.auth, evidence.pk))
-    institution_for_user(request.auth, institution_id)  # 404 before reading the form
+    _institution, access = institution_for_user(request.auth, institution_id)  # 404 first
+    if is_raw_body(request):
+        require(access, Capability.MANAGE_EVIDENCE)  # before reading the body
+        fields = _parse(UploadFieldsIn, _query_data(request), "query")
+        with closing(receive_body(request)) as uploaded:  # deleted unless storage moved it
+            return _create_from(request, institution_id, uploaded, fields)
     if (too_large := _too_large(request)) is not None:
         return too_large
     fields = _parse(UploadFieldsIn, _form_data(request), "form")
+    return _create_from(request, institution_id, _file(request), fields)
+
+
+def _create_from(request, institution_id: int, uploaded, fields: UploadFieldsIn):
     try:
         evidence = services.evidence_upload(
             actor=request.auth,
             institution_id=institution_id,
-            uploaded=_file(request),
+            uploaded=uploaded,
             **fields.model_dump(),
         )
     except Conflict as error:
@@ -486,22 +541,32 @@ def evidence_patch(request, evidence_id: int, payload: EvidencePatchIn):
 
 @router.post(
     "/evidence/{evidence_id}/versions",
-    response={201: VersionOut, **WRITE_ERRORS, 413: ErrorOut},
+    response={201: VersionOut, **WRITE_ERRORS, 411: ErrorOut, 413: ErrorOut},
     summary="Upload a new version",
     openapi_extra=VERSION_BODY,
 )
 def evidence_new_version(request, evidence_id: int):
-    """A new file for the evidence (multipart: `file`, `version`, `change_note`); the older
-    versions stay downloadable."""
-    selectors.evidence_detail(request.auth, evidence_id)  # 404 if not visible
+    """A new file for the evidence (multipart: `file`, `version`, `change_note`; or the file
+    as the raw body, named in Content-Disposition, with `version` and `change_note` in the
+    query string); the older versions stay downloadable."""
+    detail = selectors.evidence_detail(request.auth, evidence_id)  # 404 if not visible
+    if is_raw_body(request):
+        require(detail.access, Capability.MANAGE_EVIDENCE)  # before reading the body
+        fields = _parse(NewVersionFieldsIn, _query_data(request), "query")
+        with closing(receive_body(request)) as uploaded:  # deleted unless storage moved it
+            return _new_version_from(request, evidence_id, uploaded, fields)
     if (too_large := _too_large(request)) is not None:
         return too_large
     fields = _parse(NewVersionFieldsIn, _form_data(request), "form")
+    return _new_version_from(request, evidence_id, _file(request), fields)
+
+
+def _new_version_from(request, evidence_id: int, uploaded, fields: NewVersionFieldsIn):
     version = services.evidence_add_version(
         actor=request.auth,
         evidence_id=evidence_id,
         expected_version=fields.version,
-        uploaded=_file(request),
+        uploaded=uploaded,
         change_note=fields.change_note,
     )
     version = EvidenceVersion.objects.select_related("file", "uploaded_by").get(pk=version.pk)

@@ -38,14 +38,33 @@ REFUSALS = {
     "encrypted": _("The file is password-protected; upload it without a password."),
     "unreadable": _("The file could not be read; upload it again."),
     "not_allowed": _("This kind of file is not accepted here: %(kind)s."),
+    "no_name": _(
+        "Name the file: send its name in the Content-Disposition header "
+        "(attachment; filename*=UTF-8''...)."
+    ),
+    "no_length": _("Send the file's size in the Content-Length header."),
+    "interrupted": _("The upload was interrupted before the whole file arrived; send it again."),
 }
+
+
+class TooLarge(InvalidInput):
+    status = 413
+    code = "too_large"
+
+
+class LengthRequired(InvalidInput):
+    status = 411
+    code = "length_required"
+
+
+ERRORS = {"too_large": TooLarge, "no_length": LengthRequired}
 
 
 def refusal(code: str, **values) -> InvalidInput:
     values.setdefault("limit", settings.MONEV_UPLOAD_MAX_BYTES // (1024 * 1024))
     message = REFUSALS.get(code, REFUSALS["unknown_type"]) % values
     detail = {"location": "file", "message": str(message), "code": code}
-    return InvalidInput(message, details=[detail])
+    return ERRORS.get(code, InvalidInput)(message, details=[detail])
 
 
 def blob_name(sha256: str) -> str:

@@ -6,6 +6,7 @@ and audit). A refused file is explained beside the others, which are stored anyw
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -26,13 +27,17 @@ from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations import view_helpers as vh
 from monev.evidence import forms, search, selectors, services
 from monev.evidence.models import Evidence, EvidenceVersion, StoredFile
+from monev.evidence.sniff import CONTENT_TYPES
 from monev.evidence.storage import refusal
+from monev.evidence.uploads import body_filename, is_raw_body, receive_body
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.permissions import Access, Capability
+from monev.web.security import FILE_POLICY
 
 C = Capability
 PAGE_SIZE = 50
 TOO_LARGE = 413
+SERVED_CONTENT_TYPES = frozenset(CONTENT_TYPES.values())
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -185,6 +190,20 @@ def _refused(name: str, error: DomainError) -> UploadResult:
     return UploadResult(name, _status_of(error), error.message, code, existing=existing)
 
 
+def store_file(request: HttpRequest, institution_id: int, values: dict, uploaded) -> UploadResult:
+    """Store one uploaded file (multipart or raw body) as a new evidence item."""
+    try:
+        evidence = services.evidence_upload(
+            actor=request.user, institution_id=institution_id, uploaded=uploaded, **values
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        return _refused(uploaded.name, error)
+    done = _("Stored as “%(title)s”.") % {"title": evidence.title}
+    return UploadResult(uploaded.name, 201, done, "stored", evidence)
+
+
 def store_files(request: HttpRequest, institution_id: int, values: dict) -> list[UploadResult]:
     """Store every uploaded file as a new evidence item; each succeeds or fails alone."""
     results = []
@@ -194,21 +213,29 @@ def store_files(request: HttpRequest, institution_id: int, values: dict) -> list
     files = request.FILES.getlist("file")
     for uploaded in files:
         title = values["title"] if len(files) == 1 else ""
-        try:
-            evidence = services.evidence_upload(
-                actor=request.user,
-                institution_id=institution_id,
-                uploaded=uploaded,
-                **{**values, "title": title},
-            )
-        except DomainError as error:
-            if isinstance(error, NotFound):
-                raise
-            results.append(_refused(uploaded.name, error))
-            continue
-        done = _("Stored as “%(title)s”.") % {"title": evidence.title}
-        results.append(UploadResult(uploaded.name, 201, done, "stored", evidence))
+        results.append(store_file(request, institution_id, {**values, "title": title}, uploaded))
     return results
+
+
+def upload_raw(request: HttpRequest, institution, access) -> JsonResponse:
+    """The upload script's way: the file is the request body (its name in Content-Disposition),
+    its description in the query string. Answers JSON like the multipart path, so the script
+    shows both the same way. The description is checked before the body is read."""
+    form = forms.DescribeForm(request.GET, **_form_options(institution, access))
+    if not form.is_valid():
+        return JsonResponse(_error_json(vh.invalid(form)), status=422)
+    try:
+        uploaded = receive_body(request)
+    except DomainError as error:
+        try:
+            name = body_filename(request)
+        except DomainError:
+            name = ""
+        result = _refused(name, error)
+        return JsonResponse({"results": [result.as_json()]}, status=result.status)
+    with closing(uploaded):  # a temporary file: deleted unless storage moved it
+        result = store_file(request, institution.pk, form.values(), uploaded)
+    return JsonResponse({"results": [result.as_json()]}, status=result.status)
 
 
 def results_status(results: list[UploadResult]) -> int:
@@ -254,6 +281,8 @@ def upload(request: HttpRequest, institution_id: int) -> HttpResponse:
         return render(
             request, "evidence/upload.html", _upload_context(request, institution, access)
         )
+    if is_raw_body(request):
+        return upload_raw(request, institution, access)
     form = forms.DescribeForm(request.POST, **_form_options(institution, access))
     if not form.is_valid():
         error = vh.invalid(form)
@@ -485,14 +514,20 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+def safe_content_type(sniffed: str) -> str:
+    """The sniffed type when it is one of the accepted kinds', else a type no browser renders
+    (a row imported or made before a kind was dropped keeps whatever it was stored with)."""
+    return sniffed if sniffed in SERVED_CONTENT_TYPES else "application/octet-stream"
+
+
 def download_response(version: EvidenceVersion) -> FileResponse:
     stored = version.file
     handle = default_storage.open(stored.storage_name, "rb")
-    response = FileResponse(handle, content_type=stored.content_type)
+    response = FileResponse(handle, content_type=safe_content_type(stored.content_type))
     response["Content-Length"] = str(stored.size)
     response["Content-Disposition"] = content_disposition(version.original_name or "file")
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    response["Content-Security-Policy"] = FILE_POLICY
     response["Cache-Control"] = "private, no-store"
     return response
 

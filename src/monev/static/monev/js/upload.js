@@ -1,12 +1,14 @@
 /* Evidence upload: several files at once, dropped or chosen, each with its own description
    and a progress bar, sent one request per file (XMLHttpRequest, for upload progress).
-   Without this script the form still works: a plain multipart POST of every file with one
-   shared description. No dependencies. */
+   Each file is the whole request body (its name in Content-Disposition, its description in
+   the query string): the server then streams it to disk without parsing multipart, several
+   times faster for large files. Without this script the form still works: a plain multipart
+   POST of every file with one shared description. No dependencies. */
 (function () {
   "use strict";
 
   var form = document.querySelector("form[data-upload-form]");
-  if (!form || !window.FormData || !window.XMLHttpRequest) return;
+  if (!form || !window.XMLHttpRequest || !window.URLSearchParams) return;
 
   var texts = document.getElementById("upload-texts").dataset;
   var input = form.querySelector("input[type=file]");
@@ -34,6 +36,13 @@
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
     if (text) node.textContent = text;
     return node;
+  }
+
+  // RFC 8187: percent-encoded UTF-8; encodeURIComponent leaves ' ( ) * as they are.
+  function encodeName(name) {
+    return encodeURIComponent(name).replace(/['()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
   }
 
   function size(bytes) {
@@ -123,15 +132,15 @@
 
   function send(item) {
     return new Promise(function (resolve) {
-      var data = new FormData();
-      data.append("csrfmiddlewaretoken", csrf);
-      data.append("file", item.file, item.file.name);
+      var query = new URLSearchParams();
       FIELDS.forEach(function (name) {
         var control = item.row.querySelector("[name=" + name + "]");
-        if (control) data.append(name, control.value);
+        if (control) query.append(name, control.value);
       });
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
+      xhr.open("POST", form.action + (form.action.indexOf("?") < 0 ? "?" : "&") + query.toString());
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.setRequestHeader("Content-Disposition", "attachment; filename*=UTF-8''" + encodeName(item.file.name));
       xhr.setRequestHeader("X-CSRFToken", csrf);
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       xhr.setRequestHeader("Accept", "application/json");
@@ -154,7 +163,7 @@
       });
       item.state = "sending";
       item.status.textContent = texts.sending;
-      xhr.send(data);
+      xhr.send(item.file);
     });
   }
 
