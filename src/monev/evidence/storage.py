@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,21 @@ from monev.evidence.models import StoredFile
 from monev.evidence.sniff import Refused, sniff
 
 PREFIX = "evidence"
+
+
+def stored_names(storage: Storage | None = None, directory: str = PREFIX) -> Iterator[str]:
+    """Every file under the evidence prefix, through the storage API (filesystem or S3)."""
+    storage = storage or default_storage
+    # No exists() first: object storage has no directories, only keys with a common prefix.
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{directory}/{name}"
+    for folder in sorted(folders):
+        yield from stored_names(storage, f"{directory}/{folder}")
+
 
 REFUSALS = {
     "empty": _("The file is empty."),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from monev.evidence import search
 from monev.evidence.models import StoredFile
-from monev.evidence.storage import PREFIX
+from monev.evidence.storage import stored_names
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         known = set(StoredFile.objects.values_list("storage_name", flat=True))
         cutoff = timezone.now() - timedelta(hours=min_age_hours)
         removed = 0
-        for name in _walk(PREFIX):
+        for name in stored_names():
             if name in known:
                 continue
             try:
@@ -54,13 +54,3 @@ class Command(BaseCommand):
             if not dry_run:
                 default_storage.delete(name)
         self.stdout.write(f"{removed} unreferenced file(s) {'found' if dry_run else 'removed'}.")
-
-
-def _walk(directory: str):
-    if not default_storage.exists(directory):
-        return
-    folders, files = default_storage.listdir(directory)
-    for name in files:
-        yield f"{directory}/{name}"
-    for folder in folders:
-        yield from _walk(f"{directory}/{folder}")

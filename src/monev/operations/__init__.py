@@ -1,0 +1,1 @@
+"""Operating a deployment: `monev backup`, `monev restore` and `monev check` (integrity)."""
