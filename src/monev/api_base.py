@@ -130,6 +130,7 @@ class MonevApi(NinjaAPI):
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        one_key_per_status(schema)
         document_errors(schema)
         forms_without_nulls(schema)
         bound_integers(schema)
@@ -155,6 +156,17 @@ ERROR_DESCRIPTIONS = {
     415: "The body is of a type this operation does not read.",
     422: "The input is not valid; `details` says where.",
 }
+
+
+def one_key_per_status(schema: dict) -> None:
+    """Merges a status given as text by `openapi_extra` ("200": a file's content types) into
+    ninja's numeric one: both would become the same JSON key twice, which YAML parsers (the
+    /api/v1/docs page's among them) refuse as a duplicated mapping key."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses", {})
+            for key in [key for key in responses if isinstance(key, str) and key.isdigit()]:
+                responses[int(key)] = {**responses.get(int(key), {}), **responses.pop(key)}
 
 
 def document_errors(schema: dict) -> None:
