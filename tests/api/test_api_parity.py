@@ -26,6 +26,8 @@ NOT_DATA = {
     "oidc_authentication_init": "single sign-on redirect",
     "oidc_authentication_callback": "single sign-on redirect",
     "set_language": "the UI language",
+    "healthz": "liveness probe for the load balancer (plain JSON, no login)",
+    "readyz": "readiness probe for the load balancer (plain JSON, no login)",
 }
 
 PAGE_OPERATIONS: dict[str, list[str]] = {

@@ -81,7 +81,7 @@ def test_a_renamed_binary_is_refused_with_a_message(client, world, tmp_path):
         client, reverse("imports:period_upload", args=[world.period.pk, "levels"]), path
     )
     assert response.status_code == 422
-    assert "bukan workbook Excel" in response.content.decode()
+    assert "bukan buku kerja Excel" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

@@ -64,7 +64,7 @@ def test_an_unscored_period_still_renders_with_no_chart_and_says_why(world, tmp_
     content = period_report_pdf(world.period, access)
     pages = pdf_text(content)
     assert len(pages) == 5  # cover, scores, gap and plan, units, recommendations
-    assert "belum ada skor untuk digambarkan" in pages[1]
+    assert "belum ada nilai untuk digambarkan" in pages[1]
     assert all(pixels_of(image) == 0 for image in rasterise(content, tmp_path))
 
 

@@ -19,7 +19,7 @@ from monev.audit.models import AuditEvent
 from monev.core.engine import gap_to_target
 from monev.errors import Forbidden, InvalidInput
 from monev.evaluations import forms, selectors
-from monev.evaluations.models import Answer, AssessorPass, Period
+from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
 from monev.evaluations.services.common import self_assessment_window
 from monev.institutions.models import Membership
 from monev.institutions.permissions import Access, Capability
@@ -191,10 +191,41 @@ def _text(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# The audit events' field names as the history shows them, in the UI language; a name not
+# listed (an indicator number in a matrix change, say) is shown as it is.
+FIELD_LABELS = {
+    "level": _("level"),
+    "levels": _("levels"),
+    "explanation": _("penjelasan"),
+    "status": _("status"),
+    "version": _("version"),
+    "stage": _("stage"),
+    "notes": _("assessor's notes"),
+    "institution_response": _("institution's response"),
+    "comment": _("comment"),
+    "units": _("units"),
+    "evidence": _("evidence"),
+    "year": _("year"),
+    "kind": _("kind"),
+    "instrument": _("instrument"),
+    "target": _("target index"),
+    "title": _("title"),
+    "milestones": _("milestones"),
+    "carried_over_from": _("carried over from period"),
+    "answers_locked": _("answers locked"),
+    "at": _("date"),
+    **dict(Milestone.Kind.choices),
+}
+
+
 def changes_of(event: AuditEvent) -> list[Change]:
     keys = list(dict.fromkeys([*event.before, *event.after]))
     return [
-        Change(key, _text(event.before.get(key)), _text(event.after.get(key)))
+        Change(
+            str(FIELD_LABELS.get(key, key)),
+            _text(event.before.get(key)),
+            _text(event.after.get(key)),
+        )
         for key in keys
         if event.before.get(key) != event.after.get(key)
     ]
