@@ -15,8 +15,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from monev import production
 from monev.accounts.oidc_config import oidc_settings
+from monev.logs import logging_config
 from monev.paths import data_dir
+from monev.web.security import csp_directives
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -93,6 +96,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before any app with a `check` command: its `check` adds the integrity checks.
+    "monev.operations",
     "monev.web",
     "monev.accounts",
     "monev.institutions",
@@ -107,17 +112,30 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Its Swagger UI assets (static/ninja/), served from here: /api/v1/docs works offline
+    # and under the Content-Security-Policy instead of loading them from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer probes before host checks, redirects and sessions.
+    "monev.web.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers: no session or database work for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An id for every request (X-Request-ID), in its log lines and its response.
+    "monev.logs.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monev.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The dashboards read from the replica when one is configured (monev/db_router.py).
+    "monev.db_router.ReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "monev.web.security.SecurityHeadersMiddleware",
     "monev.web.errors.DomainErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -168,6 +186,11 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# Optional read replica for the monitoring dashboards (docs/deploy.md: read-your-writes).
+_replica = production.replica_database(os.environ, DATABASES["default"], dj_database_url.parse)
+if _replica:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["monev.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -189,15 +212,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Where `monev collectstatic` writes (a container keeps them in the image: MONEV_STATIC_ROOT).
+STATIC_ROOT = Path(os.environ.get("MONEV_STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "files"},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Evidence on disk in DATA_DIR/files or in an S3-compatible bucket (MONEV_STORAGE=s3);
+# static files hashed for far-future caching by WhiteNoise in production (monev/production.py).
+STORAGES = production.storages(os.environ, DATA_DIR, envsecret, debug=DEBUG)
+WHITENOISE_USE_FINDERS = not production.static_manifest(os.environ, debug=DEBUG)
 
 # Evidence uploads: streamed to disk beside the evidence files (so storing one is a rename),
 # hashed on arrival, refused above the limit.
@@ -272,17 +294,18 @@ HTTPS = envbool("MONEV_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("MONEV_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = envint("MONEV_HSTS_SECONDS", 0) if HTTPS else 0
+# HSTS for a year once served over HTTPS (MONEV_HSTS_SECONDS=0 turns it off).
+SECURE_HSTS_SECONDS = envint("MONEV_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MONEV_LOG_LEVEL", "INFO")},
-    # django-axes logs every successful sign-in at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+# Content-Security-Policy: own scripts and styles only (monev/web/security.py, docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": csp_directives(globals().get("OIDC_OP_AUTHORIZATION_ENDPOINT")),
 }
+
+# Human-readable lines, or one JSON object per line with MONEV_LOG_FORMAT=json (monev/logs.py).
+LOGGING = logging_config(
+    os.environ.get("MONEV_LOG_FORMAT", "text"), os.environ.get("MONEV_LOG_LEVEL", "INFO")
+)
 
 # Email (reminders, digests). The console backend in debug (the demo prints its mail), SMTP
 # otherwise; MONEV_EMAIL_BACKEND overrides both (e.g. the locmem backend in tests).
@@ -319,3 +342,7 @@ def _lead_days() -> list[int]:
 
 
 MONEV_REMINDER_LEAD_DAYS = _lead_days()
+
+
+# Last: a production server (MONEV_DEBUG off) refuses to start unsafe or half-configured.
+production.check_production(globals())

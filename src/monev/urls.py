@@ -5,6 +5,7 @@ from django.urls import include, path
 from monev.accounts import sso_views
 from monev.api import api
 from monev.evaluations import urls as evaluation_urls
+from monev.web import health
 from monev.web import views as web_views
 
 urlpatterns = [
@@ -24,4 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Probes (answered earlier by monev.web.health.HealthCheckMiddleware; here for reverse()).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

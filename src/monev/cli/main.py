@@ -24,6 +24,8 @@ Monev SPBE commands:
 Every other command is a Django management command, e.g.:
   migrate            create or update the database
   runserver          serve the web application for development
+  serve              the production web server (gunicorn; docs/deploy.md)
+  collectstatic      gather the static files for `serve` (once per release)
   demo               load the demo data (Pemerintah Kota Bandung)
   audit verify       check the audit trail's hash chains (exit 1 on tampering)
   cycle close-due    lock answers whose self-assessment deadline has passed (cron)
@@ -37,6 +39,9 @@ Every other command is a Django management command, e.g.:
   evidence reindex   rebuild the evidence search index (also: evidence gc)
   import KIND FILE   import levels|assignment (--period ID) or people|published
                      (--institution CODE) from .xlsx/CSV; nothing written if a row is rejected
+  backup             one archive: database, evidence files, SHA-256 manifest (--out FILE)
+  restore FILE       restore a backup into an empty deployment, verifying every checksum
+  check              system checks, then evidence checksums and the audit chain (exit 1)
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.
