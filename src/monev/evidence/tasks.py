@@ -11,3 +11,30 @@ def extract_file_text(file_id: int) -> str:
     from monev.evidence.extraction import file_text_extract  # the task module stays light
 
     return file_text_extract(file_id)
+
+
+def requeue_abandoned(now=None) -> int:
+    """Put extraction jobs whose worker died back in the queue; returns how many.
+
+    django-tasks-db never takes back the job of a worker that was killed: the row stays
+    RUNNING and the file's text stays pending for ever. An extraction cannot legitimately run
+    longer than its child process's time limit, so a job RUNNING well past that limit has lost
+    its worker, whichever worker it was (several may share the queue)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    limit = timedelta(seconds=settings.MONEV_EXTRACT_TIMEOUT_SECONDS + ABANDONED_MARGIN_SECONDS)
+    cutoff = (now or timezone.now()) - limit
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path=extract_file_text.module_path,
+        started_at__lt=cutoff,
+    ).update(status=TaskResultStatus.READY, started_at=None)
+
+
+# Beyond the extraction time limit: starting the child, storing the text, indexing it.
+ABANDONED_MARGIN_SECONDS = 60
