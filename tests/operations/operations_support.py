@@ -56,6 +56,9 @@ class Deployment:
     def env(self) -> dict[str, str]:
         env = {**os.environ, "MONEV_DATA_DIR": str(self.data_dir), **self.extra_env}
         env.pop("DATABASE_URL", None)
+        # Set while the browser tests' chromium runs (tests/browser/conftest.py); a deployment
+        # never has it, and `check --deploy` rightly reports it as an error.
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
