@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-postgres bench fuzz lint format lock messages install clean
+.PHONY: run test test-postgres bench fuzz loadtest lint format lock messages install clean
 
 install: $(STAMP)
 
@@ -39,6 +39,17 @@ bench: install
 # The API against its OpenAPI document with many more generated requests than `make test`.
 fuzz: install
 	MONEV_FUZZ_EXAMPLES=$${MONEV_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/api/test_api_schema_fuzz.py -q -p no:cacheprovider
+
+# Load and fault test against a production server on loopback (not part of `make test`; needs
+# PostgreSQL; 8-15 minutes, 3 more the first time). Keeps its database between runs; add
+# --drop to LOADTEST_ARGS to remove it afterwards. docs/performance.md has the figures.
+LOADTEST_USERS    ?= 200
+LOADTEST_DURATION ?= 300
+LOADTEST_FAULT    ?= 120
+LOADTEST_ARGS     ?=
+loadtest: install
+	$(BIN)/python -m loadtest --reuse --users $(LOADTEST_USERS) --duration $(LOADTEST_DURATION) \
+		--fault-duration $(LOADTEST_FAULT) $(LOADTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
