@@ -144,14 +144,29 @@ def audit_chain(env: dict) -> dict:
 
 def background_jobs(env: dict, since: float) -> dict:
     """The text-extraction jobs of the phase's uploads (enqueued since `since`, a Unix time):
-    what is still queued is run now (`monev worker --batch`), then none may be left behind - a
-    job claimed by a worker killed mid-job would stay 'RUNNING' and its file's text 'pending'
-    for ever. Such jobs left by earlier runs are counted apart."""
+    what is still queued is run now (`monev worker --batch`), then none may be left behind. A
+    job claimed by a worker killed mid-job stays 'RUNNING' until it has run longer than any
+    extraction can, when a worker puts it back in the queue (monev.evidence.tasks
+    .requeue_abandoned); so first wait until the newest such job is past that point. Jobs left
+    by earlier runs are counted apart."""
+    import time
     from datetime import UTC, datetime
 
+    from django.conf import settings
     from django.db import connection
+    from django.db.models import Max
+    from django_tasks_db.models import DBTaskResult
 
     from monev.evidence.models import StoredFile
+    from monev.evidence.tasks import ABANDONED_MARGIN_SECONDS
+
+    newest = DBTaskResult.objects.filter(status="RUNNING").aggregate(Max("started_at"))
+    if newest["started_at__max"] is not None:
+        limit = settings.MONEV_EXTRACT_TIMEOUT_SECONDS + ABANDONED_MARGIN_SECONDS + 1
+        wait = newest["started_at__max"].timestamp() + limit - time.time()
+        if wait > 0:
+            print(f"waiting {wait:.0f} s for abandoned extraction jobs to be reclaimable")
+            time.sleep(wait)
 
     monev = str(Path(sys.executable).with_name("monev"))
     subprocess.run(  # noqa: S603 - our own command
