@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from monev.environment import envbool
+
 Secret = Callable[[str], "str | None"]
 
 
@@ -42,7 +44,7 @@ def static_manifest(env: Mapping[str, str], *, debug: bool) -> bool:
     """Whether static files are served under content-hashed names (cached for a year), which
     needs `monev collectstatic` to have run. Not in debug and not under pytest (pytest sets
     PYTEST_VERSION), where files are served as they are; MONEV_STATIC_MANIFEST overrides."""
-    return _flag(env, "MONEV_STATIC_MANIFEST", not debug and "PYTEST_VERSION" not in env)
+    return envbool("MONEV_STATIC_MANIFEST", not debug and "PYTEST_VERSION" not in env, env)
 
 
 def s3_options(env: Mapping[str, str], secret: Secret) -> dict:
@@ -79,7 +81,7 @@ def s3_options(env: Mapping[str, str], secret: Secret) -> dict:
     if key_id:
         options["access_key"] = key_id
         options["secret_key"] = key
-    if _flag(env, "MONEV_S3_PATH_STYLE", False):  # MinIO and other self-hosted servers
+    if envbool("MONEV_S3_PATH_STYLE", False, env):  # MinIO and other self-hosted servers
         options["addressing_style"] = "path"
     return options
 
@@ -135,14 +137,3 @@ def check_production(settings: Mapping) -> None:
             "Monev SPBE will not start in production (MONEV_DEBUG=false) with this "
             "configuration:\n- " + "\n- ".join(problems)
         )
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = (env.get(name) or "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")

@@ -17,53 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from monev import production
 from monev.accounts.oidc_config import oidc_settings
+from monev.environment import envbool, envint, envlist, envsecret
 from monev.logs import logging_config
 from monev.paths import data_dir
 from monev.web.security import csp_directives
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def envlist(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def envsecret(name: str) -> str | None:
-    """NAME, or the contents of the file named by NAME_FILE (container secrets)."""
-    if os.environ.get(name):
-        return os.environ[name]
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}") from None
-    return None
 
 
 DATA_DIR = data_dir()

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from monev.environment import envbool, envsecret
+
 # Keycloak's layout of the endpoints under a realm's issuer URL; another provider names its
 # endpoints explicitly with MONEV_OIDC_AUTHORIZATION_ENDPOINT and the like.
 KEYCLOAK_PATHS = {
@@ -21,29 +23,6 @@ KEYCLOAK_PATHS = {
     "JWKS": "/protocol/openid-connect/certs",
 }
 SUPPORTED_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256")
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = (env.get(name) or "").strip().lower()
-    if not value:
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def _secret(env: Mapping[str, str], name: str) -> str | None:
-    if env.get(name):
-        return env[name]
-    path = env.get(f"{name}_FILE")
-    if path:
-        try:
-            return Path(path).read_text().strip()
-        except OSError as error:
-            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {error}") from None
-    return None
 
 
 def oidc_settings(env: Mapping[str, str]) -> dict:
@@ -56,7 +35,7 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         raise ImproperlyConfigured(
             "Single sign-on needs both MONEV_OIDC_ISSUER and MONEV_OIDC_CLIENT_ID"
         )
-    secret = _secret(env, "MONEV_OIDC_CLIENT_SECRET")
+    secret = envsecret("MONEV_OIDC_CLIENT_SECRET", env)
     if not secret:
         raise ImproperlyConfigured(
             "MONEV_OIDC_CLIENT_SECRET (or MONEV_OIDC_CLIENT_SECRET_FILE) is required with "
@@ -86,7 +65,7 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         "MONEV_OIDC_ISSUER": issuer,
         "MONEV_OIDC_ROLE_CLAIM": (env.get("MONEV_OIDC_ROLE_CLAIM") or "groups").strip(),
         "MONEV_OIDC_ROLE_MAP": Path(role_map) if role_map else None,
-        "MONEV_OIDC_LINK_BY_EMAIL": _bool(env, "MONEV_OIDC_LINK_BY_EMAIL", False),
+        "MONEV_OIDC_LINK_BY_EMAIL": envbool("MONEV_OIDC_LINK_BY_EMAIL", False, env),
         "OIDC_OP_AUTHORIZATION_ENDPOINT": endpoints["AUTHORIZATION"],
         "OIDC_OP_TOKEN_ENDPOINT": endpoints["TOKEN"],
         "OIDC_OP_USER_ENDPOINT": endpoints["USERINFO"],
@@ -95,8 +74,8 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         "OIDC_RP_CLIENT_SECRET": secret,
         "OIDC_RP_SIGN_ALGO": algorithm,
         "OIDC_RP_SCOPES": scopes,
-        "OIDC_USE_PKCE": _bool(env, "MONEV_OIDC_PKCE", True),
-        "OIDC_TOKEN_USE_BASIC_AUTH": _bool(env, "MONEV_OIDC_TOKEN_BASIC_AUTH", False),
+        "OIDC_USE_PKCE": envbool("MONEV_OIDC_PKCE", True, env),
+        "OIDC_TOKEN_USE_BASIC_AUTH": envbool("MONEV_OIDC_TOKEN_BASIC_AUTH", False, env),
         "OIDC_TIMEOUT": timeout,
         "OIDC_VERIFY_SSL": ca_bundle or True,
         "OIDC_CREATE_USER": True,
