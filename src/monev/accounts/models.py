@@ -8,9 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person. What they may do is decided per institution by their memberships."""
+    """A person. What they may do is decided per institution by their memberships, and, for
+    the people who run the evaluation of many institutions, by their evaluator scope."""
+
+    class EvaluatorScope(models.TextChoices):
+        NONE = "", _("none")
+        NATIONAL = "nasional", _("national (every institution)")
+        PROVINCE = "provinsi", _("one province (the province and its kabupaten/kota)")
 
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # Kept on the user row, which every request loads anyway: deciding a page's access costs
+    # no extra query for the many people who are not evaluators.
+    evaluator_scope = models.CharField(
+        _("evaluator scope"), max_length=10, choices=EvaluatorScope.choices, blank=True
+    )
+    evaluator_province = models.CharField(_("evaluator's province"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -18,6 +30,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def is_evaluator(self) -> bool:
+        return bool(self.evaluator_scope)
 
     @property
     def display_name(self) -> str:

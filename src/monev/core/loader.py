@@ -217,6 +217,8 @@ def consistency_problems(instrument: Instrument) -> list[Problem]:
     problems += _scale_problems(instrument)
     problems += _criteria_problems(instrument)
     problems += _predicate_problems(instrument)
+    problems += _item_rule_problems(instrument)
+    problems += _external_problems(instrument)
     return problems
 
 
@@ -339,7 +341,7 @@ def _criteria_problems(instrument: Instrument) -> list[Problem]:
     expected = set(range(max(scale.min, 1), scale.max + 1))
     problems = []
     for index, indicator in enumerate(instrument.indicators):
-        for field in ("criteria", "evidence"):
+        for field in ("criteria", "evidence", "evidence_items"):
             given = set(getattr(indicator, field))
             outside = sorted(given - set(range(scale.min, scale.max + 1)))
             if outside:
@@ -393,4 +395,54 @@ def _predicate_problems(instrument: Instrument) -> list[Problem]:
                 f"exactly one of {lower.name} and {upper.name} must"
             )
             problems.append(Problem(("predicates", upper_index, "min_inclusive"), message))
+    return problems
+
+
+def _item_rule_problems(instrument: Instrument) -> list[Problem]:
+    """Bands one per level of the scale, contiguous, from the scale's minimum to its maximum."""
+    rule = instrument.item_rule
+    if rule is None:
+        return []
+    problems = []
+    bands = sorted(rule.bands, key=lambda band: band.level)
+    levels = [band.level for band in bands]
+    expected = list(range(max(instrument.scale.min, 1), instrument.scale.max + 1))
+    if levels != expected:
+        message = f"the item rule needs one band per level {expected[0]}-{expected[-1]}"
+        problems.append(Problem(("item_rule", "bands"), message))
+        return problems
+    if bands[0].min != instrument.scale.min or bands[-1].max != instrument.scale.max:
+        message = "the item rule's bands must run from the scale's minimum to its maximum"
+        problems.append(Problem(("item_rule", "bands"), message))
+    for lower, upper in pairwise(bands):
+        if lower.max != upper.min or lower.min >= lower.max:
+            message = f"the bands of levels {lower.level} and {upper.level} must meet"
+            problems.append(Problem(("item_rule", "bands"), message))
+    return problems
+
+
+def _external_problems(instrument: Instrument) -> list[Problem]:
+    """A conversion that can be computed: points rising in both values, inside the scale."""
+    problems = []
+    low, high = Decimal(instrument.scale.min), Decimal(instrument.scale.max)
+    for index, indicator in enumerate(instrument.indicators):
+        external = indicator.external
+        if external is None:
+            continue
+        place = ("indicators", index, "external")
+        if external.mode == "import" and external.method is None:
+            problems.append(Problem(place, "an imported value needs a conversion method"))
+        if external.method == "linear_bands":
+            points = external.points
+            if len(points) < 2:
+                problems.append(Problem(place, "linear_bands needs at least two points"))
+            rising = all(a.source < b.source and a.value <= b.value for a, b in pairwise(points))
+            if not rising:
+                message = "the points must rise: source values strictly, indicator values not fall"
+                problems.append(Problem((*place, "points"), message))
+            if any(not low <= point.value <= high for point in points):
+                message = f"every point's value must lie on the scale {low}-{high}"
+                problems.append(Problem((*place, "points"), message))
+        elif external.points:
+            problems.append(Problem((*place, "points"), "points belong to linear_bands only"))
     return problems

@@ -205,15 +205,53 @@ class SubItem(Strict):
     weight: ExactNumber
 
 
+class ConversionMethod(StrEnum):
+    LINEAR_BANDS = "linear_bands"  # linear between the listed points (SDI -> indicator 5)
+    DIRECT = "direct"  # the other index is already on the instrument's scale (SJIG)
+    ENTERED = "entered"  # formula unknown: the indicator value is entered, the source attached
+
+
+class ConversionPoint(Strict):
+    """One point of a linear-within-bands conversion: the other index's value -> ours."""
+
+    source: Bound
+    value: Bound
+
+
 class ExternalSource(Strict):
     """Another agency's evaluation that an indicator depends on (pemdi-2026)."""
 
     index: Text
     owner: Text
     mode: ExternalMode
-    conversion: str = ""
+    conversion: str = ""  # the conversion in words, as the sources describe it
+    method: ConversionMethod | None = None  # import mode: how a value is converted
+    points: tuple[ConversionPoint, ...] = ()  # linear_bands: ascending in source and value
     default_value: Bound | None = None  # the value used until the external result arrives
+    # evidence mode: the other agency's result must be no older than this when assessed
+    max_age_months: Annotated[int, Field(ge=1)] | None = None
     confidence: Confidence
+    source: str = ""
+
+
+class ItemBand(Strict):
+    """The values an indicator takes while the items of one level are being accepted."""
+
+    level: int
+    min: Bound
+    max: Bound
+
+
+class ItemRule(Strict):
+    """How an indicator's value follows from its evidence items judged one by one per level
+    (pemdi-2026): the band of the first level not wholly accepted, its lower bound plus the
+    share of that level's items accepted times the band's width. A finding, not a rule
+    anyone published: kept as data, with its confidence, so it can be corrected."""
+
+    method: Literal["band_share"]
+    bands: tuple[ItemBand, ...]
+    confidence: Confidence
+    note: str = ""
     source: str = ""
 
 
@@ -232,6 +270,9 @@ class Indicator(Strict):
     description: str = ""
     criteria: dict[int, Text] = {}
     evidence: dict[int, Text] = {}
+    # The evidence items judged one by one at each level (item-level assessment); where a
+    # level lists none, its evidence text's clauses are the items (see evidence_items_at).
+    evidence_items: dict[int, tuple[Text, ...]] = {}
     evidence_general: tuple[str, ...] = ()
     criteria_confidence: Confidence | None = None
     supervising_agencies: tuple[str, ...] = ()  # instansi pembina
@@ -239,6 +280,22 @@ class Indicator(Strict):
     sub_items: tuple[SubItem, ...] = ()
     external: ExternalSource | None = None
     note: str = ""
+
+    @property
+    def imported(self) -> bool:
+        """Scored from another agency's index, not from evidence (pemdi-2026 5, 6, 7, 18)."""
+        return self.external is not None and self.external.mode == ExternalMode.IMPORT
+
+    def evidence_items_at(self, level: int) -> tuple[str, ...]:
+        """The items judged at a level: the listed ones; else one per clause (split on "; ")
+        of the level's evidence text; else the level's criterion as the one item."""
+        if level in self.evidence_items:
+            return self.evidence_items[level]
+        text = self.evidence.get(level, "").strip()
+        if text:
+            return tuple(part.strip() for part in text.split("; ") if part.strip())
+        criterion = self.criteria.get(level, "")
+        return (criterion,) if criterion else ()
 
 
 class ScoredItem(Strict):
@@ -269,6 +326,7 @@ class Instrument(Strict):
     level_scales: tuple[LevelScale, ...] = ()
     criteria_available: bool
     cumulative_criteria: bool = True
+    item_rule: ItemRule | None = None  # item-level assessment, where the instrument has it
     predicates: tuple[Predicate, ...]
     rounding: Rounding
     domains: tuple[Domain, ...] = ()

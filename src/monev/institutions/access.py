@@ -2,20 +2,66 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monev.errors import Forbidden, NotFound
 from monev.institutions.models import Institution, Membership
-from monev.institutions.permissions import Access, Capability
+from monev.institutions.permissions import EVALUATOR_ROLE, Access, Capability
+
+NATIONAL = "nasional"
+PROVINCE = "provinsi"
 
 
 def access_for(user, institution_id: int) -> Access:
     if user is None or not user.is_authenticated or not user.is_active:
         return Access(())
-    memberships = Membership.objects.filter(user=user, institution_id=institution_id).only(
-        "role", "unit_id"
+    memberships = list(
+        Membership.objects.filter(user=user, institution_id=institution_id).only("role", "unit_id")
     )
+    if getattr(user, "evaluator_scope", "") and evaluator_covers(user, institution_id):
+        memberships.append(SimpleNamespace(role=EVALUATOR_ROLE, unit_id=None))
     return Access(memberships)
+
+
+def scope_filter(user, prefix: str = "") -> Q:
+    """The institutions a user's evaluator scope covers, as a filter (on Institution, or
+    through `prefix` on a model that refers to one); matches nothing without a scope."""
+    scope = getattr(user, "evaluator_scope", "")
+    if scope == NATIONAL:
+        return Q()
+    if scope == PROVINCE and user.evaluator_province:
+        # A province evaluator oversees the province itself and its kabupaten and kota.
+        # Not the central agencies that happen to sit in its capital.
+        return Q(**{f"{prefix}province": user.evaluator_province}) & ~Q(
+            **{f"{prefix}kind": "pusat"}
+        )
+    return Q(pk__in=[])
+
+
+def evaluator_covers(user, institution_id: int) -> bool:
+    scope = getattr(user, "evaluator_scope", "")
+    if scope == NATIONAL:
+        return Institution.objects.filter(pk=institution_id).exists()
+    if scope == PROVINCE:
+        return Institution.objects.filter(scope_filter(user), pk=institution_id).exists()
+    return False
+
+
+def institutions_in_scope(user) -> QuerySet[Institution]:
+    """Every institution the user can see: through memberships, and through an evaluator
+    scope. One query when evaluated; the pages of many institutions start here."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Institution.objects.none()
+    scope = getattr(user, "evaluator_scope", "")
+    if scope == NATIONAL:
+        return Institution.objects.all()
+    if scope:
+        # Q() would vanish from an OR; a province scope is never empty, so this is safe.
+        return Institution.objects.filter(scope_filter(user) | Q(memberships__user=user)).distinct()
+    return Institution.objects.filter(memberships__user=user).distinct()
 
 
 def institution_for_user(user, institution_id: int) -> tuple[Institution, Access]:
@@ -36,6 +82,4 @@ def require(access: Access, capability: Capability) -> None:
 
 
 def institutions_of(user) -> list[Institution]:
-    if not user.is_authenticated:
-        return []
-    return list(Institution.objects.filter(memberships__user=user).distinct().order_by("name"))
+    return list(institutions_in_scope(user).order_by("name"))

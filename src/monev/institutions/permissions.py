@@ -26,9 +26,11 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_INSTITUTION = "manage_institution"  # units and memberships
     MANAGE_EVIDENCE = "manage_evidence"  # upload, describe, version (operator: own units')
+    MANAGE_ASSESSORS = "manage_assessors"  # evaluator: assign external assessors, create periods
 
 
 C = Capability
+EVALUATOR_ROLE = "evaluator"
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.KOORDINATOR: frozenset(
         {
@@ -51,6 +53,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ASESOR_EKSTERNAL: frozenset({C.VIEW, C.ASSESS, C.COMMENT}),
     Role.PIMPINAN: frozenset({C.VIEW}),
     Role.ADMIN: frozenset({C.VIEW, C.MANAGE_INSTITUTION, C.MANAGE_PERIOD, C.VIEW_AUDIT}),
+    # Not a membership: held through the user's evaluator scope (national, or one province),
+    # by the people who run the evaluation of many institutions (the ministry, a province).
+    EVALUATOR_ROLE: frozenset({C.VIEW, C.VIEW_AUDIT, C.MANAGE_ASSESSORS}),
 }
 
 # The role of Access.system_viewer(): no membership has it.
