@@ -15,9 +15,8 @@ from django.utils import timezone
 from monev.accounts.models import User
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Period
-from monev.institutions.models import Institution, Membership, Role, Unit
-
-PASSWORD = "correct-horse-battery-staple"
+from monev.institutions.models import Institution, Role, Unit
+from people_support import PASSWORD, grant, make_user
 
 
 @dataclass
@@ -50,16 +49,6 @@ class World:
             "admin": self.admin,
             "outsider": self.outsider,
         }
-
-
-def make_user(username: str) -> User:
-    return User.objects.create_user(
-        username=username, password=PASSWORD, full_name=username.title()
-    )
-
-
-def grant(user: User, institution: Institution, role: str, unit: Unit | None = None) -> None:
-    Membership.objects.create(user=user, institution=institution, role=role, unit=unit)
 
 
 # A self-assessment window that is open "now" unless a test passes another `now`.

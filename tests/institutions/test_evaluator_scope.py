@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import make_user
 from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
+from people_support import make_user
 
 
 @pytest.fixture

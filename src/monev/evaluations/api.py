@@ -26,6 +26,7 @@ from monev.api_schemas import (
     InstitutionRefOut,
     UnitOut,
 )
+from monev.assignments.selectors import assigned_aspects
 from monev.audit import selectors as audit_selectors
 from monev.core.numbers import exact_str
 from monev.core.report import result_to_dict
@@ -109,6 +110,13 @@ class AnswerRowOut(Schema):
     verified_level: str | None
     provisional_level: str | None = Field(description="the latest external judgement")
     final_level: str | None
+    computed_level: str | None = Field(
+        None,
+        description="the value the items give at the latest external stage (pemdi-2026)",
+    )
+    differs: bool = Field(
+        False, description="the latest external level was entered and differs from it"
+    )
     version: int
     reopened: bool
     unit_ids: list[int]
@@ -153,6 +161,14 @@ class PassOut(Schema):
     stage: str
     stage_label: str
     level: str
+    computed_level: str | None = Field(
+        description="the value the instrument's item rule gives from the judged items "
+        "(pemdi-2026); null where no items were judged"
+    )
+    level_entered: bool = Field(
+        description="the level was entered directly, not taken from the items"
+    )
+    differs: bool = Field(description="computed_level is set and differs from level: show both")
     notes: str
     institution_response: str
     assessor: str | None
@@ -304,6 +320,75 @@ class PassIn(Schema):
     version: int = Field(0, description="0 when the stage has no judgement yet", examples=[0])
 
 
+class ItemOut(Schema):
+    level: int
+    position: int = Field(description="the item's index at its level, from 0")
+    number: str = Field(description="level.item, from 1", examples=["1.2"])
+    text: str
+    status: Literal["belum", "diterima", "revisi", "otomatis_ditolak"] = Field(
+        description="as shown: otomatis_ditolak when a level below is not accepted"
+    )
+    status_label: str
+    judged: str = Field(description="what the assessor stored ('' when not judged)")
+    reason_kind: str = Field(description="tidak_tepat | belum_diunggah | lainnya, for revisi")
+    reason: str
+    reason_text: str = Field(description="the reason as the institution reads it")
+    assessor: str | None
+    updated_at: datetime | None
+
+
+class ItemLevelOut(Schema):
+    level: int
+    name: str
+    accepted: int
+    total: int
+    items: list[ItemOut]
+
+
+class ItemRuleOut(Schema):
+    method: str
+    confidence: str = Field(description="how sure the rule is (low: inferred, not published)")
+    note: str
+
+
+class ItemSheetOut(Schema):
+    answer_id: int
+    number: str
+    stage: str
+    stage_label: str
+    stages_judged: list[str] = Field(description="stages with item judgements, in order")
+    version: int = Field(description="the stage pass's version (0 if none); send it with PUT")
+    computed_level: str = Field(description="the value the items give now")
+    level: str | None = Field(description="the stage's level (null: no pass yet)")
+    entered_level: str | None = Field(description="the level entered directly, if it was")
+    differs: bool = Field(description="entered_level is set and differs from computed_level")
+    provisional: bool = Field(description="the instrument (and so the value) is provisional")
+    rule: ItemRuleOut
+    levels: list[ItemLevelOut]
+
+
+class ItemIn(Schema):
+    level: int = Field(examples=[1])
+    position: int = Field(ge=0, description="the item's index at its level, from 0", examples=[0])
+    status: Literal["diterima", "revisi", "belum"] = Field(
+        description="belum clears the judgement", examples=["revisi"]
+    )
+    reason_kind: Literal["", "tidak_tepat", "belum_diunggah", "lainnya"] = Field(
+        "", description="required with revisi", examples=["tidak_tepat"]
+    )
+    reason: str = Field(
+        "", max_length=1000, description="required with lainnya", examples=["Belum ditetapkan."]
+    )
+
+
+class ItemsIn(Schema):
+    version: int = Field(description="the stage pass's version you read (0 if none)", examples=[0])
+    items: list[ItemIn] = Field(description="only the items to change; others stay")
+    follow_items: bool = Field(
+        False, description="drop a directly entered level: the level follows the items again"
+    )
+
+
 class ResponseIn(Schema):
     response: str = Field(examples=["Perwal sudah ditetapkan 2 Juni 2025, terlampir."])
     version: int = Field(description="the document-review pass's version", examples=[1])
@@ -365,7 +450,7 @@ def _flags(flags) -> list[dict]:
 
 
 def _row(row: AnswerRow) -> dict:
-    answer, values = row.answer, row.values
+    answer, values, latest = row.answer, row.values, row.latest_pass
     return {
         "id": answer.pk,
         "number": answer.indicator,
@@ -378,6 +463,8 @@ def _row(row: AnswerRow) -> dict:
         "verified_level": _level(answer.verified_level),
         "provisional_level": _level(values["provisional"]),
         "final_level": _level(values["final"]),
+        "computed_level": _level(latest.computed_level) if latest else None,
+        "differs": latest.differs if latest else False,
         "version": answer.version,
         "reopened": answer.reopened,
         "unit_ids": [unit.pk for unit in row.units],
@@ -422,6 +509,9 @@ def _pass(assessor_pass: AssessorPass) -> dict:
         "stage": assessor_pass.stage,
         "stage_label": str(assessor_pass.get_stage_display()),
         "level": _level(assessor_pass.level),
+        "computed_level": _level(assessor_pass.computed_level),
+        "level_entered": assessor_pass.level_entered,
+        "differs": assessor_pass.differs,
         "notes": assessor_pass.notes,
         "institution_response": assessor_pass.institution_response,
         "assessor": str(assessor_pass.assessor) if assessor_pass.assessor_id else None,
@@ -592,7 +682,8 @@ def period_review_queue(request, period_id: int):
     eksternal: final answers without a final level yet. Empty for other roles."""
     period, access = selectors.period_for_user(request.auth, period_id)
     now = timezone.now()
-    rows = selectors.review_queue(period, access, now=now)
+    aspects = assigned_aspects(request.auth, period) if access.can(Capability.ASSESS) else None
+    rows = selectors.review_queue(period, access, now=now, aspects=aspects)
     return _answer_list(period, rows, selectors.upcoming_milestones(period, now=now), now)
 
 
@@ -807,3 +898,91 @@ def answer_response(request, answer_id: int, payload: ResponseIn):
         expected_version=payload.version,
     )
     return _pass(assessor_pass)
+
+
+def _item_sheet(sheet: selectors.ItemSheet) -> dict:
+    rule = sheet.rule
+    current = sheet.assessor_pass
+    return {
+        "answer_id": sheet.answer.pk,
+        "number": sheet.answer.indicator,
+        "stage": sheet.stage,
+        "stage_label": str(sheet.stage_label),
+        "stages_judged": sheet.stages_judged,
+        "version": sheet.version,
+        "computed_level": _level(sheet.computed),
+        "level": _level(current.level) if current else None,
+        "entered_level": _level(sheet.entered),
+        "differs": sheet.differs,
+        "provisional": sheet.instrument.provisional,
+        "rule": {"method": rule.method, "confidence": rule.confidence.value, "note": rule.note},
+        "levels": [
+            {
+                "level": level.level,
+                "name": level.name,
+                "accepted": level.accepted,
+                "total": len(level.items),
+                "items": [
+                    {
+                        "level": item.level,
+                        "position": item.position,
+                        "number": item.number,
+                        "text": item.text,
+                        "status": item.status,
+                        "status_label": str(item.status_label),
+                        "judged": item.judged,
+                        "reason_kind": item.reason_kind,
+                        "reason": item.reason,
+                        "reason_text": item.reason_text,
+                        "assessor": item.assessor,
+                        "updated_at": item.updated_at,
+                    }
+                    for item in level.items
+                ],
+            }
+            for level in sheet.levels
+        ],
+    }
+
+
+@answers_router.get(
+    "/{answer_id}/items",
+    response={200: ItemSheetOut, 422: ErrorOut, **READ_ERRORS},
+    summary="Item-level assessment",
+)
+def answer_items_get(request, answer_id: int, stage: StageName | None = None):  # type: ignore[valid-type]
+    """Every evidence item of every level of the answer at one stage (pemdi-2026): its text,
+    status (otomatis_ditolak above a level not accepted), the reason for revision, the value
+    the items give and the stage's level - and whether a directly entered level differs.
+    Without `stage`: the latest stage with judgements, else dokumen. Anyone who sees the
+    answer may read it; 422 for an instrument without item-level assessment (spbe-2020) or
+    an indicator scored from another agency's index."""
+    sheet, _access = selectors.item_sheet_for_user(request.auth, answer_id, stage)
+    return _item_sheet(sheet)
+
+
+@answers_router.put(
+    "/{answer_id}/items",
+    response={200: ItemSheetOut, **WRITE_ERRORS},
+    summary="Judge items",
+)
+def answer_items_put(request, answer_id: int, stage: StageName, payload: ItemsIn):  # type: ignore[valid-type]
+    """Judge items of one answer at one stage in one call (asesor eksternal): diterima,
+    revisi (with `reason_kind`, and `reason` for lainnya) or belum (clears). The stage's level
+    then follows the items unless it was entered directly (PUT .../passes/{stage}).
+    `version` is the stage pass's version: a stale one answers 409 with the current pass in
+    `error.current`. Problems answer 422 with one detail per item, located as
+    items[<index>].<field>."""
+    services.items_judge(
+        actor=request.auth,
+        answer_id=answer_id,
+        stage=stage,
+        decisions=[
+            services.ItemDecision(i.level, i.position, i.status, i.reason_kind, i.reason)
+            for i in payload.items
+        ],
+        expected_version=payload.version,
+        follow_items=payload.follow_items,
+    )
+    sheet, _access = selectors.item_sheet_for_user(request.auth, answer_id, stage)
+    return _item_sheet(sheet)

@@ -156,6 +156,13 @@ class AssessorPass(models.Model):
     # On the document-review pass: the institution's clarification or objection to this
     # provisional level, discussed at the interview.
     institution_response = models.TextField(_("institution's response"), blank=True)
+    # Item-level assessment (instruments with an item rule): the value the rule gives from
+    # the judged items, and whether the assessor entered `level` directly instead (with a
+    # note). Without a direct entry `level` follows `computed_level`.
+    computed_level = models.DecimalField(
+        _("value computed from items"), null=True, blank=True, **LEVEL_DIGITS
+    )
+    level_entered = models.BooleanField(_("level entered directly"), default=False)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -171,6 +178,54 @@ class AssessorPass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} {self.stage}: {self.level}"
+
+    @property
+    def differs(self) -> bool:
+        """The level was entered directly and is not the value the items give: pages show
+        both, never one for the other."""
+        return self.computed_level is not None and self.level != self.computed_level
+
+
+class ItemJudgement(models.Model):
+    """An external assessor's judgement of one evidence item of one level of an answer, at one
+    stage (item-level assessment, pemdi-2026). Only what the assessor decided is stored:
+    an item above a rejected level is automatically rejected when read (core.items.cascade),
+    and an item without a row is not judged yet."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "diterima", _("Accepted")
+        REVISION = "revisi", _("Needs revision")
+
+    class Reason(models.TextChoices):
+        NOT_APPROPRIATE = "tidak_tepat", _("Document not appropriate")
+        NOT_UPLOADED = "belum_diunggah", _("Not uploaded yet")
+        OTHER = "lainnya", _("Other reason")
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="item_judgements")
+    stage = models.CharField(_("stage"), max_length=10, choices=AssessorPass.Stage.choices)
+    level = models.PositiveSmallIntegerField(_("level"))
+    # the item's index in `indicator.evidence_items_at(level)`
+    position = models.PositiveSmallIntegerField(_("item"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    reason_kind = models.CharField(_("reason"), max_length=16, choices=Reason.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)  # the assessor's words
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("item judgement")
+        verbose_name_plural = _("item judgements")
+        ordering = ["answer", "stage", "level", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "stage", "level", "position"], name="item_judgement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} {self.stage} {self.level}.{self.position}: {self.status}"
 
 
 class Comment(models.Model):

@@ -16,7 +16,15 @@ from monev.core.engine import Result, score_items
 from monev.core.model import Indicator, Instrument, ScoredItem
 from monev.errors import NotFound
 from monev.evaluations.instruments import instrument_of
-from monev.evaluations.models import Answer, AnswerUnit, AssessorPass, Comment, Milestone, Period
+from monev.evaluations.models import (
+    Answer,
+    AnswerUnit,
+    AssessorPass,
+    Comment,
+    ItemJudgement,
+    Milestone,
+    Period,
+)
 from monev.evidence.readiness import evidence_by_answer, lacks_evidence
 from monev.institutions.access import access_for
 from monev.institutions.models import Institution, Membership, Unit
@@ -118,7 +126,7 @@ def answer_flags(answer: Answer, unit_count: int, now: datetime, deadline: datet
 def period_for_user(user, period_id: int) -> tuple[Period, Access]:
     """The period and the user's access; NotFound if the user has no membership in its
     institution (its existence is not revealed)."""
-    period = Period.objects.select_related("institution").filter(pk=period_id).first()
+    period = Period.objects.select_related("institution", "previous").filter(pk=period_id).first()
     access = access_for(user, period.institution_id) if period else Access(())
     if period is None or not access:
         raise NotFound(_("Period not found."))
@@ -150,6 +158,13 @@ class AnswerRow:
     @property
     def values(self) -> dict[str, Decimal | None]:
         return stage_values(self.answer, self.passes)
+
+    @property
+    def latest_pass(self) -> AssessorPass | None:
+        """The latest external judgement (final, visitasi, interviu, dokumen)."""
+        return next(
+            (self.passes[s] for s in reversed(AssessorPass.ORDER) if s in self.passes), None
+        )
 
 
 @dataclass
@@ -308,9 +323,10 @@ def unit_todo(period: Period, access: Access, *, now: datetime | None = None) ->
     return [row for row in rows if row.answer.status in open_statuses]
 
 
-def review_queue(period: Period, access: Access, *, now: datetime | None = None):
+def review_queue(period: Period, access: Access, *, now: datetime | None = None, aspects=None):
     """For the internal assessor: answers submitted and waiting for verification. For an
-    external assessor: final answers without a judgement at the next stage."""
+    external assessor: final answers without a judgement at the next stage - of `aspects`
+    only, when their assignment names some (monev.assignments.selectors.assigned_aspects)."""
     now = now or timezone.now()
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
@@ -322,6 +338,8 @@ def review_queue(period: Period, access: Access, *, now: datetime | None = None)
         status = row.answer.status
         if verifying and status == Status.SUBMITTED:
             return True
+        if aspects and row.item.aspect not in aspects:
+            return False
         return assessing and status == Status.FINAL and Stage.FINAL not in row.passes
 
     return [row for row in rows if waiting(row)]
@@ -414,3 +432,193 @@ def assignment_matrix(period: Period, access: Access) -> AssignmentMatrix:
         units=institution_units(period.institution),
         assignments={a.pk: by_answer.get(a.pk, []) for a in answers},
     )
+
+
+# --- item-level assessment (pemdi-2026) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemView:
+    level: int
+    position: int  # the item's index in `indicator.evidence_items_at(level)`
+    text: str
+    status: str  # the status shown: belum / diterima / revisi / otomatis_ditolak
+    judged: str  # what the assessor stored ("" when not judged): kept while auto-rejected
+    reason_kind: str
+    reason: str
+    assessor: str | None
+    updated_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.level}-{self.position}"
+
+    @property
+    def number(self) -> str:
+        return f"{self.level}.{self.position + 1}"
+
+    @property
+    def auto_rejected(self) -> bool:
+        return self.status == "otomatis_ditolak"
+
+    @property
+    def status_label(self):
+        return ITEM_STATUS_LABELS[self.status]
+
+    @property
+    def reason_text(self) -> str:
+        """Why it is not accepted, as the institution reads it."""
+        if self.auto_rejected:
+            return str(AUTO_REJECTED_REASON)
+        if self.status != "revisi":
+            return ""
+        if self.reason_kind == ItemJudgement.Reason.OTHER and self.reason:
+            return self.reason
+        label = str(ItemJudgement.Reason(self.reason_kind).label) if self.reason_kind else ""
+        return ": ".join(part for part in (label, self.reason) if part)
+
+
+@dataclass(frozen=True)
+class LevelItemsView:
+    level: int
+    name: str
+    items: list[ItemView]
+
+    @property
+    def accepted(self) -> int:
+        return sum(item.status == "diterima" for item in self.items)
+
+
+AUTO_REJECTED_REASON = _("Automatically rejected because the previous maturity level was rejected")
+ITEM_STATUS_LABELS = {
+    "belum": _("Not judged yet"),
+    "diterima": _("Accepted"),
+    "revisi": _("Needs revision"),
+    "otomatis_ditolak": _("Automatically rejected"),
+}
+
+
+@dataclass
+class ItemSheet:
+    """One answer's items at one stage: what the assessor judged, the cascade applied, and
+    the value the rule gives beside the stage's level."""
+
+    answer: Answer
+    instrument: Instrument
+    indicator: Indicator
+    stage: str
+    assessor_pass: AssessorPass | None
+    levels: list[LevelItemsView]
+    computed: Decimal  # the rule's value from the items as they stand (stored or not yet)
+    stages_judged: list[str]  # the stages with item judgements, in order
+
+    @property
+    def version(self) -> int:
+        return self.assessor_pass.version if self.assessor_pass else 0
+
+    @property
+    def stage_label(self):
+        return Stage(self.stage).label
+
+    @property
+    def entered(self) -> Decimal | None:
+        """The level entered directly, when it was (else the level follows the items)."""
+        p = self.assessor_pass
+        return p.level if p is not None and p.level_entered else None
+
+    @property
+    def differs(self) -> bool:
+        return self.entered is not None and self.entered != self.computed
+
+    @property
+    def rule(self):
+        return self.instrument.item_rule
+
+    @property
+    def judged_count(self) -> int:
+        return sum(1 for level in self.levels for item in level.items if item.judged)
+
+
+def item_judgements_of(answer: Answer) -> list[ItemJudgement]:
+    """Every stage's item judgements of one answer (one query)."""
+    return list(
+        ItemJudgement.objects.filter(answer=answer)
+        .select_related("assessor")
+        .order_by("stage", "level", "position")
+    )
+
+
+def item_sheet(
+    answer: Answer,
+    instrument: Instrument,
+    indicator: Indicator,
+    passes: dict[str, AssessorPass],
+    judgements: list[ItemJudgement],
+    stage: str | None = None,
+) -> ItemSheet:
+    """The sheet at `stage`; without one, the latest stage with judgements (else dokumen)."""
+    from monev.core.items import ItemStatus, cascade, items_of, value_from_items
+
+    judged_stages = {j.stage for j in judgements}
+    stages_judged = [s for s in AssessorPass.ORDER if s in judged_stages]
+    if stage not in Stage.values:
+        stage = stages_judged[-1] if stages_judged else Stage.DOCUMENT
+    here = {(j.level, j.position): j for j in judgements if j.stage == stage}
+    texts = items_of(indicator, instrument)
+    judged = {
+        level: [
+            ItemStatus(here[(level, n)].status) if (level, n) in here else ItemStatus.PENDING
+            for n in range(len(items))
+        ]
+        for level, items in texts.items()
+    }
+    shown = cascade(judged)
+    scale = instrument.level_scales_by_code.get(indicator.level_scale)
+    levels = []
+    for level, items in sorted(texts.items()):
+        views = []
+        for n, text in enumerate(items):
+            stored = here.get((level, n))
+            views.append(
+                ItemView(
+                    level=level,
+                    position=n,
+                    text=text,
+                    status=shown[level][n].value,
+                    judged=stored.status if stored else "",
+                    reason_kind=stored.reason_kind if stored else "",
+                    reason=stored.reason if stored else "",
+                    assessor=stored.assessor.display_name if stored and stored.assessor else None,
+                    updated_at=stored.updated_at if stored else None,
+                )
+            )
+        levels.append(LevelItemsView(level, scale.level_name(level) if scale else "", views))
+    assert instrument.item_rule is not None
+    return ItemSheet(
+        answer=answer,
+        instrument=instrument,
+        indicator=indicator,
+        stage=stage,
+        assessor_pass=passes.get(stage),
+        levels=levels,
+        computed=value_from_items(instrument.item_rule, judged),
+        stages_judged=stages_judged,
+    )
+
+
+def item_sheet_for_user(user, answer_id: int, stage: str | None = None) -> tuple[ItemSheet, Access]:
+    """The sheet for anyone who may see the answer (the institution's people read it to know
+    what to fix). InvalidInput where the answer's items are not judged one by one."""
+    from monev.errors import InvalidInput
+    from monev.evaluations.services.items import indicator_of, item_assessment_problem
+
+    answer, access = answer_for_user(user, answer_id)
+    instrument = instrument_of(answer.period)
+    indicator = indicator_of(instrument, answer)
+    if problem := item_assessment_problem(instrument, indicator):
+        raise InvalidInput(problem)
+    if stage is not None and stage not in Stage.values:
+        raise InvalidInput(_("Unknown stage: %(stage)s") % {"stage": stage})
+    passes = {p.stage: p for p in AssessorPass.objects.filter(answer=answer)}
+    sheet = item_sheet(answer, instrument, indicator, passes, item_judgements_of(answer), stage)
+    return sheet, access

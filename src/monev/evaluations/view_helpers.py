@@ -3,6 +3,7 @@ and the small reads that only pages need (audit history, per-institution access)
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from monev.audit.models import AuditEvent
 from monev.core.engine import gap_to_target
 from monev.errors import Forbidden, InvalidInput
 from monev.evaluations import forms, selectors
-from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
+from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milestone, Period
 from monev.evaluations.services.common import self_assessment_window
 from monev.institutions.models import Membership
 from monev.institutions.permissions import Access, Capability
@@ -27,6 +28,7 @@ from monev.institutions.permissions import Access, Capability
 C = Capability
 Status = Answer.Status
 Stage = AssessorPass.Stage
+ItemJudgementReason = ItemJudgement.Reason
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -76,7 +78,15 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "reports": bool(access),  # Excel and PDF downloads (laporan)
         "imports": access.can(C.EDIT_ANSWER) or access.can(C.ASSIGN_UNITS),  # levels, matrix
         "institution_imports": access.can(C.MANAGE_INSTITUTION),  # units, users, past results
+        # "Peralihan instrumen": read only when a template asks (a query at most).
+        "transition": access.can(C.ASSIGN_UNITS) and functools.partial(_transition, period),
     }
+
+
+def _transition(period: Period) -> bool:
+    from monev.transition.selectors import transition_offered
+
+    return transition_offered(period)
 
 
 def deadline_of(period: Period) -> datetime | None:
@@ -162,6 +172,7 @@ ACTION_LABELS = {
     "assessment.visitasi": _("Site visit level"),
     "assessment.final": _("Final level"),
     "assessment.response": _("Institution's response"),
+    "assessment.items": _("Items judged"),
     "evidence.upload": _("Evidence uploaded"),
     "evidence.create_link": _("Evidence link added"),
     "evidence.new_version": _("New evidence version"),
@@ -173,6 +184,9 @@ ACTION_LABELS = {
     "action_item.done": _("Action item done"),
     "action_item.reassign": _("Action item reassigned"),
     "snapshot.take": _("Snapshot taken"),
+    "transition.generate": _("Crosswalk suggestions made"),
+    "transition.accept": _("Crosswalk suggestion accepted"),
+    "transition.reject": _("Crosswalk suggestion rejected"),
 }
 
 
@@ -202,6 +216,9 @@ FIELD_LABELS = {
     "stage": _("stage"),
     "notes": _("assessor's notes"),
     "institution_response": _("institution's response"),
+    "computed_level": _("value computed from items"),
+    "level_entered": _("level entered directly"),
+    "items": _("items"),
     "comment": _("comment"),
     "units": _("units"),
     "evidence": _("evidence"),
@@ -266,6 +283,7 @@ def answer_permissions(detail: selectors.AnswerDetail, closes: datetime | None) 
         and not answer.reopened
         and (status == Status.FINAL or closed),
         "assess": can(C.ASSESS) and status == Status.FINAL,
+        "judge_items": can(C.ASSESS) and status == Status.FINAL and item_judged(detail),
         "respond": can(C.RESPOND_TO_ASSESSOR) and Stage.DOCUMENT in detail.row.passes,
         "comment": can(C.COMMENT),
         "units": can(C.ASSIGN_UNITS),
@@ -332,7 +350,11 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
     detail = selectors.answer_detail(request.user, answer_id)
     closes = deadline_of(detail.period)
     allowed = answer_permissions(detail, closes)
-    shown = {name: fresh_form(name, detail) for name, ok in allowed.items() if ok}
+    shown = {
+        name: fresh_form(name, detail)
+        for name, ok in allowed.items()
+        if ok and name != "judge_items"
+    }
     shown.update(extra.pop("forms", {}))
     context = {
         "detail": detail,
@@ -351,6 +373,14 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
             detail,
             forms=extra.pop("evidence_forms", None),
             error=extra.pop("evidence_error", None),
+        ),
+        "item_review": items_section(
+            detail,
+            allowed["judge_items"],
+            extra.pop("items_stage", None) or request.GET.get("stage"),
+            data=extra.pop("items_data", None),
+            error=extra.pop("items_error", None),
+            keys=extra.pop("items_keys", None),
         ),
         **extra,
     }
@@ -412,4 +442,121 @@ def evidence_section(detail: selectors.AnswerDetail, *, forms=None, error=None) 
         "error": error,
         "readiness": answer_readiness(answer.pk),
         "library_url_args": [detail.period.institution_id],
+    }
+
+
+# --- the answer page's item-level assessment (pemdi-2026) -------------------------------------
+
+
+def item_judged(detail: selectors.AnswerDetail) -> bool:
+    """Whether this answer's items are judged one by one (no query)."""
+    from monev.evaluations.services.items import item_assessment_problem
+
+    return item_assessment_problem(detail.instrument, detail.row.indicator) is None
+
+
+def parse_items_post(detail: selectors.AnswerDetail, data) -> tuple[list, list[str], dict]:
+    """The item checklist as posted: the decisions (one per item with a status field), the
+    key of each decision's item in the same order (to place the service's problems), and
+    the stage, version and follow_items flag. Malformed fields raise InvalidInput."""
+    from monev.core.items import items_of
+    from monev.evaluations.services import ItemDecision
+
+    version = data.get("version", "")
+    if not version.isdigit():
+        raise InvalidInput(_("The form is out of date; reload the page."))
+    decisions, keys = [], []
+    for level, texts in sorted(items_of(detail.row.indicator, detail.instrument).items()):
+        for position in range(len(texts)):
+            key = f"{level}-{position}"
+            status = data.get(f"status-{key}")
+            if status is None:  # not offered (automatically rejected) or not sent
+                continue
+            decisions.append(
+                ItemDecision(
+                    level=level,
+                    position=position,
+                    status=status,
+                    reason_kind=data.get(f"reason_kind-{key}", ""),
+                    reason=data.get(f"reason-{key}", ""),
+                )
+            )
+            keys.append(key)
+    meta = {
+        "stage": data.get("stage", ""),
+        "version": int(version),
+        "follow_items": data.get("follow_items") == "on",
+    }
+    return decisions, keys, meta
+
+
+def _item_problems(error, keys: list[str]) -> dict[str, list[str]]:
+    """The service's problems (items[<n>].<field>) by item key."""
+    problems: dict[str, list[str]] = defaultdict(list)
+    for detail in getattr(error, "details", None) or []:
+        location = str(detail.get("location", ""))
+        if location.startswith("items[") and "]" in location:
+            index = location[6 : location.index("]")]
+            if index.isdigit() and int(index) < len(keys):
+                problems[keys[int(index)]].append(detail["message"])
+    return problems
+
+
+def items_section(
+    detail: selectors.AnswerDetail,
+    can_judge: bool,
+    stage: str | None = None,
+    *,
+    data=None,
+    error=None,
+    keys: list[str] | None = None,
+) -> dict | None:
+    """The item checklist of one stage (one query: the answer's judgements): for assessors
+    a form; for everyone else who sees the answer, each item's result and reason, read-only.
+    `data` (the posted form) is shown again after a refusal, with the problems per item."""
+    if not item_judged(detail):
+        return None
+    answer = detail.row.answer
+    judgements = selectors.item_judgements_of(answer)
+    if not judgements and not can_judge:
+        return None
+    sheet = selectors.item_sheet(
+        answer, detail.instrument, detail.row.indicator, detail.row.passes, judgements, stage
+    )
+    problems = _item_problems(error, keys or [])
+    levels = []
+    for level in sheet.levels:
+        rows = []
+        for item in level.items:
+            key = item.key
+            if data is not None and f"status-{key}" in data:
+                chosen = (
+                    data.get(f"status-{key}"),
+                    data.get(f"reason_kind-{key}", ""),
+                    data.get(f"reason-{key}", ""),
+                )
+            else:
+                chosen = (item.judged or "belum", item.reason_kind, item.reason)
+            rows.append(
+                {
+                    "item": item,
+                    "status": chosen[0],
+                    "reason_kind": chosen[1],
+                    "reason": chosen[2],
+                    "errors": problems.get(key, []),
+                }
+            )
+        levels.append({"level": level, "rows": rows})
+    version = sheet.version
+    if data is not None and str(data.get("version", "")).isdigit():
+        version = int(data["version"])
+    return {
+        "sheet": sheet,
+        "levels": levels,
+        "can_judge": can_judge,
+        "version": version,
+        "error": error,
+        "stages": [(value, label) for value, label in Stage.choices],
+        "reasons": ItemJudgementReason.choices,
+        "follow_items": data is not None and data.get("follow_items") == "on",
     }

@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from monev.assignments.selectors import assigned_aspects
 from monev.audit import selectors as audit_selectors
 from monev.audit.export import write_events_csv
 from monev.errors import Conflict, DomainError, Forbidden, NotFound
@@ -87,8 +89,14 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = vh.period_or_404(request.user, period_id, C.VERIFY_ANSWER, C.ASSESS)
-    rows = selectors.review_queue(period, access)
-    context = {"period": period, "rows": rows, "tabs": vh.period_tabs(period, access)}
+    aspects = assigned_aspects(request.user, period) if access.can(C.ASSESS) else None
+    rows = selectors.review_queue(period, access, aspects=aspects)
+    context = {
+        "period": period,
+        "rows": rows,
+        "instrument": selectors.instrument_of(period),
+        "tabs": vh.period_tabs(period, access),
+    }
     return render(request, "evaluations/queue.html", context)
 
 
@@ -429,6 +437,8 @@ ANSWER_ACTIONS = {
 def answer_action(request: HttpRequest, answer_id: int, action: str) -> HttpResponse:
     """Every action on the answer page: parse, call the service, then show the refreshed
     answer (the panel alone for HTMX); a refused action is shown in place with its 4xx."""
+    if action == "items":
+        return _answer_items(request, answer_id)
     spec = ANSWER_ACTIONS.get(action)
     if spec is None:
         raise Http404
@@ -474,3 +484,48 @@ def _answer_refused(request, detail, action: str, form, error: DomainError):
         conflict=conflict,
         conflict_action=action,
     )
+
+
+def _answer_items(request: HttpRequest, answer_id: int) -> HttpResponse:
+    """The item checklist of one stage (pemdi-2026), saved in one call. A refusal shows the
+    checklist again as it was posted, with the problems per item; on a conflict the form
+    carries the current version, so saving again is a deliberate choice."""
+    detail = selectors.answer_detail(request.user, answer_id)  # NotFound if not visible
+    if not detail.access.can_on_answer(C.ASSESS, {u.pk for u in detail.row.units}):
+        raise Forbidden(_("Your role does not allow this on this answer."))
+    data, keys = request.POST, []
+    stage = data.get("stage") if data.get("stage") in vh.Stage.values else None
+    try:
+        decisions, keys, meta = vh.parse_items_post(detail, data)
+        services.items_judge(
+            actor=request.user,
+            answer_id=answer_id,
+            stage=meta["stage"],
+            decisions=decisions,
+            expected_version=meta["version"],
+            follow_items=meta["follow_items"],
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound | Forbidden):
+            raise
+        conflict = error.extra.get("current") if isinstance(error, Conflict) else None
+        if conflict is not None:
+            data = data.copy()
+            data["version"] = str(conflict.get("version", 0))
+        return vh.render_answer(
+            request,
+            answer_id,
+            status=error.status,
+            items_stage=stage,
+            items_data=data,
+            items_error=error,
+            items_keys=keys,
+            conflict=conflict,
+            conflict_action="items",
+        )
+    done = _("Item judgements saved.")
+    if vh.is_htmx(request):
+        return vh.render_answer(request, answer_id, notice=done, items_stage=stage)
+    messages.success(request, done)
+    url = reverse("answers:detail", kwargs={"answer_id": answer_id})
+    return redirect(f"{url}?stage={stage}#items" if stage else f"{url}#items")

@@ -76,7 +76,14 @@ COLUMNS = (
         for _key, header in STAGE_HEADERS
         if header != "Tingkat Mandiri"
     ),
-    Column("Catatan Asesor", 50, "Catatan asesor eksternal per tahap penilaian.", wrap=True),
+    Column(
+        "Catatan Asesor",
+        50,
+        "Catatan asesor eksternal per tahap penilaian. Pada instrumen yang dinilai per butir "
+        "(Indeks Pemdi), juga nilai yang dihitung dari butir; bila nilai asesor berbeda, "
+        "keduanya dituliskan.",
+        wrap=True,
+    ),
     Column(
         "Tanggapan Instansi",
         40,
@@ -119,10 +126,35 @@ def _evidence_text(links) -> str:
     return "\n".join(lines)
 
 
-def _notes(passes) -> str:
-    return "\n".join(
-        f"{p.get_stage_display()}: {p.notes}" for p in passes.values() if p.notes.strip()
-    )
+def _number(value) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _item_value(assessor_pass, instrument) -> str:
+    """Where the items give a value (pemdi-2026): both values when the assessor's differs,
+    with the rule's confidence; never one hidden behind the other."""
+    computed = assessor_pass.computed_level
+    if computed is None:
+        return ""
+    rule = instrument.item_rule
+    confidence = f" (aturan butir, keyakinan {rule.confidence.value})" if rule else ""
+    if assessor_pass.differs:
+        return (
+            f"Nilai dihitung dari butir: {_number(computed)} — nilai asesor: "
+            f"{_number(assessor_pass.level)}; BERBEDA{confidence}"
+        )
+    return f"Nilai dihitung dari butir: {_number(computed)}{confidence}"
+
+
+def _notes(passes, instrument=None) -> str:
+    lines = []
+    for p in passes.values():
+        parts = [p.notes.strip()] if p.notes.strip() else []
+        if instrument is not None and (value := _item_value(p, instrument)):
+            parts.insert(0, value)
+        if parts:
+            lines.append(f"{p.get_stage_display()}: {'. '.join(parts)}")
+    return "\n".join(lines)
 
 
 def _comments(comments) -> str:
@@ -156,7 +188,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
                 "\n".join(unit.name for unit in row.units),
                 answer.get_status_display(),
                 *levels[1:],
-                _notes(row.passes),
+                _notes(row.passes, instrument),
                 document.institution_response if document else "",
                 _comments(comments.get(answer.pk, [])),
                 local_datetime(answer.updated_at),
@@ -181,6 +213,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
         f"Penilaian Mandiri {institution.name} {period.year}",
         subject=f"{instrument.index_name} ({period.instrument_reference})",
         description=f"{period.get_kind_display()} {period.year}",
+        provisional=instrument.provisional,
     )
     scope = " (hanya indikator unit Anda)" if access.is_operator_only else ""
     book.sheet(

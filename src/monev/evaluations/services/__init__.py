@@ -12,6 +12,7 @@ from monev.evaluations.services.answers import (
     period_assign_matrix,
 )
 from monev.evaluations.services.assessment import assessor_pass_save, assessor_response_save
+from monev.evaluations.services.items import ItemDecision, items_judge
 from monev.evaluations.services.periods import (
     milestone_delete,
     milestone_set,
@@ -21,6 +22,7 @@ from monev.evaluations.services.periods import (
 )
 
 __all__ = [
+    "ItemDecision",
     "answer_assign_units",
     "answer_reopen",
     "answer_return",
@@ -30,6 +32,7 @@ __all__ = [
     "assessor_pass_save",
     "assessor_response_save",
     "comment_add",
+    "items_judge",
     "milestone_delete",
     "milestone_set",
     "period_assign_matrix",

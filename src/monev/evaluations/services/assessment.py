@@ -7,9 +7,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from monev.assignments.selectors import may_assess
 from monev.audit.services import audit_record
 from monev.core.engine import value_problem
-from monev.errors import Conflict, InvalidInput, InvalidTransition
+from monev.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from monev.evaluations.models import Answer, AssessorPass
 from monev.evaluations.services.common import answer_for
 from monev.institutions.permissions import Capability
@@ -25,8 +26,14 @@ def _pass_state(assessor_pass: AssessorPass | None) -> dict:
         "level": assessor_pass.level,
         "notes": assessor_pass.notes,
         "institution_response": assessor_pass.institution_response,
+        "computed_level": assessor_pass.computed_level,
+        "level_entered": assessor_pass.level_entered,
         "version": assessor_pass.version,
     }
+
+
+def _indicator(instrument, answer: Answer):
+    return instrument.indicators_by_number[instrument.items_by_number[answer.indicator].indicator]
 
 
 def _existing(answer: Answer, stage: str) -> AssessorPass | None:
@@ -68,13 +75,24 @@ def assessor_pass_save(
     ):
         raise InvalidTransition(_("The document review comes first."))
     instrument = target.instrument()
+    if not may_assess(actor, answer, instrument):
+        raise Forbidden(_("You are not assigned to assess this aspect."))
     if problem := value_problem(instrument, instrument.items_by_number[answer.indicator], level):
         raise InvalidInput(problem, details=[{"location": "level", "message": problem}])
+    # Where the items are judged one by one (pemdi-2026), a level entered directly stands
+    # beside the value the items give, and says why.
+    by_items = instrument.item_rule is not None and not _indicator(instrument, answer).imported
+    if by_items and not notes.strip():
+        problem = _(
+            "A level entered directly needs a note saying why (this instrument judges items)."
+        )
+        raise InvalidInput(problem, details=[{"location": "notes", "message": problem}])
     existing = _existing(answer, stage)
     _check_pass_version(existing, expected_version)
     before = _pass_state(existing)
     assessor_pass = existing or AssessorPass(answer=answer, stage=stage, version=0)
     assessor_pass.level, assessor_pass.notes = level, notes.strip()
+    assessor_pass.level_entered = by_items
     assessor_pass.assessor = actor
     assessor_pass.version += 1
     assessor_pass.save()
