@@ -420,6 +420,9 @@ def test_every_check_has_a_severity_and_a_message_with_its_values(world):
         "extraction_pending",
         "single_screenshot",
         "link_without_access_notes",
+        "ikasandi_missing",
+        "ikasandi_no_date",
+        "ikasandi_too_old",
     }
     assert {severity for severity, _message in CHECKS.values()} == set(Severity.ORDER)
 

@@ -61,6 +61,8 @@ class Evidence(models.Model):
         SCREENSHOT = "tangkapan_layar", _("Screenshot (tangkapan layar)")
         VIDEO = "video", _("Video")
         APP_LINK = "tautan", _("Application link (tautan aplikasi)")
+        # BSSN's IKASANDI result: pemdi-2026 10-12 need one no older than 12 months.
+        IKASANDI = "hasil_ikasandi", _("Hasil IKASANDI (BSSN)")
         OTHER = "lainnya", _("Other")
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="evidence")

@@ -36,6 +36,16 @@ The checks (code, severity: meaning):
   but only one screenshot (a screenshot PDF counts one per page) linked at the claimed levels.
 - link_without_access_notes (warning): a linked application link without access notes (the
   assessors need a test account to try the application).
+- ikasandi_missing (error): the indicator needs another agency's result as evidence no older
+  than some months (pemdi-2026 10, 11, 12: BSSN's IKASANDI, 12 months; `external.mode:
+  evidence` with `max_age_months` in the instrument) and no evidence of kind "Hasil IKASANDI"
+  is linked to the answer.
+- ikasandi_no_date (error): a linked IKASANDI result has no document date.
+- ikasandi_too_old (error): every dated IKASANDI result linked is older than max_age_months
+  calendar months before the reference day: the period's evidence deadline (else the
+  self-assessment close, as for dated_after_deadline), else today. A result dated exactly that
+  many months before is still accepted; at a month's end the month is cut short (12 months
+  before 29 February 2028 is 28 February 2027).
 
 `answer_readiness` reads one answer in five queries; `period_readiness` a whole period in six,
 however many answers, links and files it has.
@@ -51,7 +61,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +193,29 @@ CHECKS = {
         ),
     ),
 }
+
+CHECKS.update(
+    {
+        "ikasandi_missing": (
+            Severity.ERROR,
+            _(
+                "No IKASANDI result (BSSN) is linked: this indicator needs one dated no more "
+                "than %(months)s months before %(when)s."
+            ),
+        ),
+        "ikasandi_no_date": (
+            Severity.ERROR,
+            _(
+                "The IKASANDI result “%(title)s” has no document date: it must be no older "
+                "than %(months)s months, so give its date."
+            ),
+        ),
+        "ikasandi_too_old": (
+            Severity.ERROR,
+            _("The IKASANDI result dated %(date)s is older than %(months)s months %(when)s."),
+        ),
+    }
+)
 
 FIELD_NAMES = {
     "kind": _("kind"),
@@ -432,6 +465,57 @@ def _evidence_checks(data: _Period, evidence: Evidence, levels: set[int], indica
     return checks
 
 
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier; where that month is shorter, its last
+    day (31 March - 1 month = 28 or 29 February)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+class LongDate:
+    """A date written out in the language active when the message is read (3 Maret 2025)."""
+
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def __str__(self) -> str:
+        return formats.date_format(self.day, "j F Y")
+
+
+def _reference_words(data: _Period, today: dt.date):
+    if data.deadline is not None:
+        return format_lazy(_("at the deadline of {}"), LongDate(data.deadline))
+    return format_lazy(_("today ({})"), LongDate(today))
+
+
+def _external_evidence_checks(data: _Period, indicator, by_evidence, today) -> list[Check]:
+    """The other agency's result an indicator needs as evidence, with its age (IKASANDI)."""
+    external = indicator.external
+    if external is None or external.mode != "evidence" or not external.max_age_months:
+        return []
+    months = external.max_age_months
+    reference = data.deadline or today
+    oldest = months_before(reference, months)
+    when = _reference_words(data, today)
+    results = [e for e, _levels in by_evidence.values() if e.kind == Kind.IKASANDI]
+    if not results:
+        return [Check("ikasandi_missing", {"months": months, "when": when})]
+    checks = [
+        Check("ikasandi_no_date", {"title": e.title, "months": months}, (), (e.pk,))
+        for e in results
+        if e.document_date is None
+    ]
+    dated = [e for e in results if e.document_date is not None]
+    if dated and all(e.document_date < oldest for e in dated):
+        newest = max(dated, key=lambda e: (e.document_date, e.pk))
+        params = {"date": LongDate(newest.document_date), "months": months, "when": when}
+        checks.append(Check("ikasandi_too_old", params, (), (newest.pk,)))
+    return checks
+
+
 def _screenshots(data: _Period, items: list[Evidence]) -> int:
     """How many screenshots: one per image, one per page of a PDF of screenshots."""
     count = 0
@@ -476,6 +560,9 @@ def _answer_checks(data: _Period, answer: Answer, indicator: Indicator, today) -
             if len(shots) == 1 and _screenshots(data, shots) == 1:
                 ids = (shots[0].pk,)
                 checks.append(Check("single_screenshot", {"level": claimed}, (claimed,), ids))
+
+    if claimed is not None:
+        checks.extend(_external_evidence_checks(data, indicator, by_evidence, today))
 
     seen_pairs = set()
     for evidence, levels in by_evidence.values():

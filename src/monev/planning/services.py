@@ -167,6 +167,25 @@ def _check_parameters(instrument, units_by_code, target, locked, forced, capacit
         raise InvalidInput(_("The plan's parameters cannot be used."), details=problems)
 
 
+def _lock_imported(instrument, locked, forced) -> list[str]:
+    """Indicators scored from another agency's index (pemdi-2026 5, 6, 7, 18) are not raised
+    by the institution's effort: they are always locked, and cannot be forced."""
+    from monev.external.labels import imported_refusal
+
+    fixed = {
+        item.number
+        for item in instrument.scored_items
+        if instrument.indicators_by_number[item.indicator].imported
+    }
+    problems = [
+        {"location": f"forced.{number}", "message": imported_refusal(instrument, number)}
+        for number in sorted(fixed & set(forced))
+    ]
+    if problems:
+        raise InvalidInput(problems[0]["message"], details=problems)
+    return sorted(set(locked) | fixed)
+
+
 def evidence_deadline(period: Period) -> datetime | None:
     return (
         Milestone.objects.filter(period=period, kind=Milestone.Kind.EVIDENCE_DEADLINE)
@@ -235,6 +254,7 @@ def plan_create(
     locked = sorted({str(n) for n in locked})
     units_by_code = {u.code: u for u in Unit.objects.filter(institution_id=period.institution_id)}
     _check_parameters(instrument, units_by_code, target, locked, forced, capacities)
+    locked = _lock_imported(instrument, locked, forced)
 
     answers = {a.indicator: a for a in Answer.objects.filter(period=period).order_by("position")}
     levels = _levels(instrument, list(answers.values()))

@@ -48,6 +48,15 @@ def _record(actor, action: str, answer: Answer, before: dict, reason: str = "") 
     )
 
 
+def _refuse_imported(target) -> None:
+    """The value of an imported indicator (pemdi-2026 5, 6, 7, 18) is recorded under External
+    values and written by the system: the institution does not set, return or reopen it."""
+    from monev.external.labels import imported_refusal
+
+    if problem := imported_refusal(target.instrument(), target.answer.indicator):
+        raise InvalidInput(problem, details=[{"location": "level", "message": problem}])
+
+
 def _save(answer: Answer, actor, fields: list[str]) -> None:
     answer.version += 1
     answer.updated_by = actor
@@ -70,6 +79,7 @@ def answer_save(
     answer = target.answer
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
+    _refuse_imported(target)
     explanation = explanation.strip()
     if level is not None:
         instrument = target.instrument()
@@ -139,6 +149,7 @@ def answer_return(
     answer = target.answer
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
+    _refuse_imported(target)
     note = note.strip()
     if not note:
         raise InvalidInput(
@@ -162,6 +173,7 @@ def answer_reopen(*, actor, answer_id: int, expected_version: int, reason: str) 
     target = answer_for(actor, answer_id, Capability.REOPEN_ANSWER)
     answer = target.answer
     check_version(answer, expected_version)
+    _refuse_imported(target)
     reason = reason.strip()
     if not reason:
         raise InvalidInput(

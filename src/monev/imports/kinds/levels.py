@@ -16,6 +16,7 @@ from monev.evaluations import services
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit
 from monev.evaluations.services.common import self_assessment_window
+from monev.external.labels import imported_refusal
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.parsing import parse_decimal
 from monev.imports.report import Action, Report
@@ -165,6 +166,14 @@ class LevelsImport(ImportKind):
                 )
                 continue
             seen[number] = line
+            if refusal := imported_refusal(instrument, number):
+                # Imported from another agency's index: the row is left as it is (a workbook of
+                # another period imports without deleting these rows).
+                subject = _("Indicator %(number)s") % {"number": number}
+                report.change(
+                    line, Action.UNCHANGED, subject, before=level_text(answer.level), note=refusal
+                )
+                continue
             if not context.is_system and not context.access.can_on_answer(
                 Capability.EDIT_ANSWER, units.get(answer.pk, set())
             ):
