@@ -43,6 +43,14 @@ class LastYearOut(Schema):
     source: str = Field(description="period (the previous period) or published (index only)")
     instrument: str
     same_instrument: bool
+    instrument_note: str = Field(
+        description="why last year is not compared with this year (different instruments); "
+        '"" when it is'
+    )
+    crosswalk: bool = Field(
+        description="a crosswalk (a judgement, not an official mapping) leads from last "
+        "year's instrument: see the history's aspect comparison"
+    )
     index: str | None
     predicate: str
     doubtful: bool
@@ -263,6 +271,8 @@ def _dashboard(board: selectors.Dashboard) -> dict:
             "source": last.source,
             "instrument": last.instrument_id,
             "same_instrument": last.same_instrument,
+            "instrument_note": last.instrument_note,
+            "crosswalk": last.crosswalk,
             "index": _dec(last.index),
             "predicate": last.predicate,
             "doubtful": last.doubtful,

@@ -16,10 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.models import AuditEvent
-from monev.core.crosswalk import AspectComparison, Crosswalk, compare_aspects, find_crosswalk
+from monev.core.crosswalk import (
+    CROSSWALK_DIR,
+    AspectComparison,
+    Crosswalk,
+    compare_aspects,
+    find_crosswalk,
+)
 from monev.core.engine import Gap, Result, gap_to_target
 from monev.core.model import Instrument
 from monev.core.numbers import exact_str, round_fraction
+from monev.core.registry import catalog
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone, Period, PublishedResult
 from monev.evaluations.selectors import (
@@ -141,6 +148,18 @@ class LastYear:
     doubtful: bool = False
     aspects: dict[str, Decimal] = field(default_factory=dict)
     domains: dict[str, Decimal] = field(default_factory=dict)
+    instrument_name: str = ""  # short name of last year's instrument ("" if unknown)
+    current_name: str = ""  # short name of this period's instrument
+    crosswalk: bool = False  # a crosswalk (a judgement) leads from last year's instrument
+
+    @property
+    def instrument_note(self) -> str:
+        """Why last year is not compared with this year ("" when it is)."""
+        if self.same_instrument:
+            return ""
+        return str(_("Different instrument (%(change)s): not compared directly")) % {
+            "change": f"{self.instrument_name or _('unknown instrument')} → {self.current_name}"
+        }
 
 
 @dataclass
@@ -242,6 +261,19 @@ class Dashboard:
         return ScoreStage.LABELS[self.stage] if self.stage else ""
 
 
+def _short_name(instrument_id: str) -> str:
+    if not instrument_id:
+        return ""
+    try:
+        return catalog().get(instrument_id).short_name
+    except Exception:
+        return instrument_id
+
+
+def _has_crosswalk(old: str, new: str) -> bool:
+    return bool(old) and (CROSSWALK_DIR / f"{old}_{new}.yaml").is_file()
+
+
 def last_year_of(period: Period, instrument: Instrument) -> LastYear | None:
     """The previous period's scores at its furthest complete stage (three queries), or the
     published index of the year before (one query), or None."""
@@ -259,6 +291,9 @@ def last_year_of(period: Period, instrument: Instrument) -> LastYear | None:
         result = scores[stage].result if stage else None
         same = old_instrument.id == instrument.id
         return LastYear(
+            instrument_name=old_instrument.short_name,
+            current_name=instrument.short_name,
+            crosswalk=not same and _has_crosswalk(old_instrument.id, instrument.id),
             year=previous.year,
             source="period",
             instrument_id=old_instrument.id,
@@ -277,6 +312,10 @@ def last_year_of(period: Period, instrument: Instrument) -> LastYear | None:
         return None
     best = published[0]
     return LastYear(
+        instrument_name=_short_name(best.instrument_id),
+        current_name=instrument.short_name,
+        crosswalk=best.instrument_id != instrument.id
+        and _has_crosswalk(best.instrument_id, instrument.id),
         year=best.year,
         source="published",
         instrument_id=best.instrument_id,
