@@ -39,6 +39,8 @@ Every other command is a Django management command, e.g.:
   evidence reindex   rebuild the evidence search index (also: evidence gc)
   import KIND FILE   import levels|assignment (--period ID) or people|published
                      (--institution CODE) from .xlsx/CSV; nothing written if a row is rejected
+                     (institutions|periods|assessor-assignments: rows name their institution)
+  evaluator USER     --national | --province NAME | --none: who oversees which institutions
   backup             one archive: database, evidence files, SHA-256 manifest (--out FILE)
   restore FILE       restore a backup into an empty deployment, verifying every checksum
   check              system checks, then evidence checksums and the audit chain (exit 1)

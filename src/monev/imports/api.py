@@ -27,6 +27,7 @@ router = Router(tags=["imports"])
 
 PeriodKind = Literal[tuple(services.PERIOD_KINDS)]  # type: ignore[valid-type]
 InstitutionKind = Literal[tuple(services.INSTITUTION_KINDS)]  # type: ignore[valid-type]
+EvaluatorKind = Literal[tuple(services.EVALUATOR_KINDS)]  # type: ignore[valid-type]
 AnyKind = Literal[tuple(services.KINDS)]  # type: ignore[valid-type]
 
 
@@ -199,6 +200,25 @@ def import_into_institution(request, institution_id: int, kind: InstitutionKind)
     manage_institution; a published row of an institution the caller does not manage is
     rejected."""
     return _upload(request, kind, institution_id=institution_id)
+
+
+@router.post(
+    "/imports/evaluator/{kind}",
+    response={201: ImportOut, 200: ImportOut, **UPLOAD_ERRORS},
+    summary="Import institutions, periods or assessor assignments (evaluators)",
+    openapi_extra=UPLOAD_BODY,
+)
+def import_for_evaluator(request, kind: EvaluatorKind):  # type: ignore[valid-type]
+    """Not tied to one institution: each row names its institution by code and is rejected
+    when outside the caller's evaluator scope (403 without an evaluator scope).
+    `institutions`: Kode, Nama, Nama Singkat, Jenis (pusat/provinsi/kabupaten/kota),
+    Provinsi. `periods`: Kode Instansi, Tahun, Jenis (evaluasi/pemantauan), Instrumen,
+    Target, milestone dates. `assessor-assignments`: Kode Instansi, Tahun, Username Asesor,
+    Aspek. See docs/evaluator.md."""
+    from monev.assignments.selectors import require_evaluator
+
+    require_evaluator(request.auth)
+    return _upload(request, kind)
 
 
 @router.get(

@@ -19,10 +19,14 @@ from monev.audit.services import audit_record
 from monev.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.models import Period
 from monev.evaluations.selectors import period_for_user
+from monev.imports.kinds.assessors import AssessorAssignmentsImport
 from monev.imports.kinds.assignment import AssignmentImport
 from monev.imports.kinds.base import Context, ImportKind
+from monev.imports.kinds.external import ExternalImport
+from monev.imports.kinds.institutions import InstitutionsImport
 from monev.imports.kinds.levels import LevelsImport
 from monev.imports.kinds.people import PeopleImport
+from monev.imports.kinds.periods import PeriodsImport
 from monev.imports.kinds.published import PublishedImport
 from monev.imports.models import ImportBatch
 from monev.imports.parsing import MAX_BYTES, MAX_ROWS, Unreadable, read_table
@@ -32,10 +36,21 @@ from monev.institutions.models import Institution
 
 KINDS: dict[str, ImportKind] = {
     kind.name: kind
-    for kind in (LevelsImport(), AssignmentImport(), PeopleImport(), PublishedImport())
+    for kind in (
+        LevelsImport(),
+        AssignmentImport(),
+        PeopleImport(),
+        PublishedImport(),
+        ExternalImport(),
+        InstitutionsImport(),
+        PeriodsImport(),
+        AssessorAssignmentsImport(),
+    )
 }
 PERIOD_KINDS = [name for name, kind in KINDS.items() if kind.scope == "period"]
 INSTITUTION_KINDS = [name for name, kind in KINDS.items() if kind.scope == "institution"]
+# Not tied to one institution: rows name theirs, checked against the evaluator scope.
+EVALUATOR_KINDS = [name for name, kind in KINDS.items() if kind.scope == "evaluator"]
 PREVIEW_LIFETIME = timedelta(hours=24)
 Status = ImportBatch.Status
 
@@ -95,8 +110,8 @@ def _context(actor, kind: ImportKind, *, period_id=None, institution_id=None, no
         require(access, kind.capability)
         return Context(actor, institution=period.institution, period=period, access=access, now=now)
     if institution_id is None:
-        if actor is None and kind.name == "published":
-            return Context(actor=None, institution=None, now=now)  # rows name their institutions
+        if kind.many_institutions or (actor is None and kind.name == "published"):
+            return Context(actor=actor, institution=None, now=now)  # rows name their institutions
         raise InvalidInput(_("Name the institution to import into."))
     if actor is None:
         institution = Institution.objects.filter(pk=institution_id).first()
@@ -104,7 +119,8 @@ def _context(actor, kind: ImportKind, *, period_id=None, institution_id=None, no
             raise NotFound(_("Institution not found."))
         return Context(actor=None, institution=institution, now=now)
     institution, access = institution_for_user(actor, institution_id)
-    require(access, kind.capability)
+    if not kind.permits(access):
+        require(access, kind.capability)
     return Context(actor, institution=institution, access=access, now=now)
 
 

@@ -153,6 +153,8 @@ def batch_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
     messages.success(request, _("The preview was discarded; nothing was written."))
     if batch.period_id:
         return redirect("imports:period", period_id=batch.period_id)
+    if batch.institution_id is None:
+        return redirect(services.KINDS[batch.kind].page or "home")
     return redirect("imports:institution", institution_id=batch.institution_id)
 
 

@@ -16,13 +16,17 @@ TEMPLATE_NAMES = {
     "assignment": "templat-matriks-unit.xlsx",
     "people": "templat-unit-pengguna.xlsx",
     "published": "templat-hasil-terbit.xlsx",
+    "institutions": "templat-instansi.xlsx",
+    "periods": "templat-periode.xlsx",
+    "assessor-assignments": "templat-penugasan-asesor.xlsx",
 }
 
 
 def template_response(kind: ImportKind) -> HttpResponse:
     """The template as a download (the page and the API)."""
     response = HttpResponse(template_workbook(kind), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAMES[kind.name]}"'
+    filename = TEMPLATE_NAMES.get(kind.name, f"templat-{kind.name}.xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

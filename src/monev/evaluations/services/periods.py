@@ -13,6 +13,7 @@ from monev.errors import Conflict, InvalidInput, NotFound
 from monev.evaluations.instruments import instrument_of, resolve_instrument
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.institutions.access import institution_for_user, require
+from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
 
 
@@ -30,9 +31,17 @@ def period_create(
 ) -> Period:
     """A new period with one draft answer per scored item of the instrument. With
     `carry_over_from`, the previous period's levels, penjelasan and units are the baseline
-    (when both periods use the same instrument)."""
-    institution, access = institution_for_user(actor, institution_id)
-    require(access, Capability.MANAGE_PERIOD)
+    (when both periods use the same instrument). Allowed to whoever manages the
+    institution's periods, to an evaluator whose scope covers it (MANAGE_ASSESSORS: bulk
+    creation), and to the system (`actor` None: `monev import periods`)."""
+    if actor is None:
+        institution = Institution.objects.filter(pk=institution_id).first()
+        if institution is None:
+            raise NotFound(_("Institution not found."))
+    else:
+        institution, access = institution_for_user(actor, institution_id)
+        if not access.can(Capability.MANAGE_ASSESSORS):
+            require(access, Capability.MANAGE_PERIOD)
     if kind not in Period.Kind.values:
         raise InvalidInput(_("Unknown period kind: %(kind)s") % {"kind": kind})
     if not 2000 <= year <= 2100:
@@ -76,6 +85,12 @@ def period_create(
     Answer.objects.bulk_create(answers)
     if previous and previous.instrument_id == core_instrument.id:
         _carry_units(previous, period)
+    if any(indicator.imported for indicator in core_instrument.indicators):
+        # Imported indicators (pemdi-2026 5, 6, 7, 18) take the other agency's value, or the
+        # instrument's default until it arrives (monev.external).
+        from monev.external.services import apply_to_period
+
+        apply_to_period(period)
     for milestone_kind, due_at in (milestones or {}).items():
         _milestone_write(period, milestone_kind, due_at, "")
     audit_record(

@@ -81,8 +81,15 @@ class ImportKind:
     title = ""
     description = ""
     capability: Capability
+    # The rows name their institutions: the import may run without a target institution.
+    many_institutions = False
+    page = ""  # the URL name of the kind's own upload page, where it has one
     # For the template workbook: [(sheet name, [headers], [example row, ...])]
     template_sheets: list[tuple[str, list[str], list[list[str]]]] = []
+
+    def permits(self, access) -> bool:
+        """Whether `access` (in the target institution) may run this import."""
+        return access.can(self.capability)
 
     def extract(self, sheets: list[Sheet]) -> tuple[list[dict], list[Rejection], dict]:
         """(rows as dicts, problems with the file as a whole, facts about the layout)."""

@@ -1,5 +1,8 @@
 """`monev import KIND FILE (--period ID | --institution CODE) [--dry-run]`
 
+The evaluator kinds (institutions, periods, assessor-assignments) take no target: each row
+names its institution, and the system has every institution in its scope.
+
 Runs as the system (no user: no permission check, but the same validation and the same services
 as the pages, so deadlines, versions and the audit trail apply). Prints every rejected row and
 exits 1 without writing anything if any row is rejected; prints the changes otherwise and
@@ -51,7 +54,7 @@ class Command(BaseCommand):
             if institution is None:
                 raise CommandError(f"No institution has the code {options['institution']!r}.")
             target["institution_id"] = institution.pk
-        elif kind != "published":
+        elif kind != "published" and not import_kind.many_institutions:
             raise CommandError(f"{kind} imports into an institution: give --institution CODE.")
         try:
             batch = services.import_preview(

@@ -1,0 +1,368 @@
+"""Reads about assessor assignments, shared by the assessment services, pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monev.accounts.models import User
+from monev.assignments.models import AssessorAssignment
+from monev.core.model import Indicator, Instrument
+from monev.errors import Forbidden
+from monev.evaluations.instruments import instrument_of
+from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
+from monev.institutions.access import scope_filter
+from monev.institutions.models import Institution, Membership, Role
+
+Stage = AssessorPass.Stage
+STAGE_ORDER = AssessorPass.ORDER
+
+
+def aspect_of(instrument: Instrument, indicator: str) -> str | None:
+    """The aspect code of an answer's indicator (or of a sub-item's indicator)."""
+    found = instrument.indicators_by_number.get(indicator)
+    if found is not None:
+        return found.aspect
+    item = instrument.items_by_number.get(indicator)
+    return item.aspect if item is not None else None
+
+
+def may_assess(user, answer, instrument: Instrument) -> bool:
+    """Whether the user's assignment lets them judge this answer.
+
+    The rule: an assignment narrows, it does not grant. Who may assess at all is decided by
+    the ASSESS capability (the asesor_eksternal membership), as before. Then:
+    - no assignment on the answer's period (an assessor added as a member by hand, before
+      assignments existed) keeps today's behaviour: every indicator;
+    - an assignment with no aspects: every indicator;
+    - an assignment with aspects: only indicators of those aspects.
+    The system (user None, `monev import`) is never restricted. One query."""
+    if user is None:
+        return True
+    assignment = (
+        AssessorAssignment.objects.filter(period_id=answer.period_id, assessor=user)
+        .only("aspects")
+        .first()
+    )
+    if assignment is None or not assignment.aspects:
+        return True
+    return aspect_of(instrument, answer.indicator) in assignment.aspects
+
+
+# --- the evaluator's assignment page ---------------------------------------------------------
+
+
+@dataclass
+class InstitutionAssignments:
+    institution: Institution
+    period: Period | None  # the evaluation of the chosen year (None: not created yet)
+    assignments: list[AssessorAssignment]
+    aspects: list[tuple[str, str]]  # (code, name) of the period's instrument
+
+
+@dataclass
+class AssignmentBoard:
+    year: int
+    years: list[int]
+    provinces: list[str]
+    rows: list[InstitutionAssignments]
+    page: object  # django Paginator page
+    candidates: list[str]  # usernames of external assessors known anywhere
+
+
+def evaluator_institutions(user) -> QuerySet[Institution]:
+    """The institutions whose assessors the user assigns: those their evaluator scope covers
+    (a membership never gives MANAGE_ASSESSORS)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Institution.objects.none()
+    if not getattr(user, "evaluator_scope", ""):
+        return Institution.objects.none()
+    return Institution.objects.filter(scope_filter(user))
+
+
+def require_evaluator(user) -> None:
+    if not getattr(user, "evaluator_scope", "") or (
+        user.evaluator_scope == "provinsi" and not user.evaluator_province
+    ):
+        raise Forbidden(_("This page is for evaluators (a national or province scope)."))
+
+
+def assignment_board(
+    user,
+    *,
+    year: int | None = None,
+    kind: str = "",
+    province: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> AssignmentBoard:
+    """Institutions in the user's evaluator scope (filtered by kind and province) with the
+    evaluation period of `year` and its assessors. A fixed number of queries, however many
+    institutions."""
+    require_evaluator(user)
+    institutions = evaluator_institutions(user)
+    years = sorted(
+        set(
+            Period.objects.filter(institution__in=institutions.values("pk"))
+            .values_list("year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
+    )
+    if year is None:
+        year = years[0] if years else timezone.localdate().year
+    provinces = sorted(
+        set(institutions.exclude(province="").values_list("province", flat=True).distinct())
+    )
+    if kind:
+        institutions = institutions.filter(kind=kind)
+    if province:
+        institutions = institutions.filter(province=province)
+    paginator = Paginator(institutions.order_by("name", "pk"), per_page)
+    page_obj = paginator.get_page(page)
+    shown = list(page_obj.object_list)
+    periods: dict[int, Period] = {}
+    for period in Period.objects.filter(institution__in=shown, year=year).order_by("kind"):
+        # The evaluation first ("evaluasi" < "pemantauan"), else the monitoring period.
+        periods.setdefault(period.institution_id, period)
+    by_period: dict[int, list[AssessorAssignment]] = {}
+    for assignment in (
+        AssessorAssignment.objects.filter(period__in=list(periods.values()))
+        .select_related("assessor")
+        .order_by("assessor__username")
+    ):
+        by_period.setdefault(assignment.period_id, []).append(assignment)
+    rows = []
+    for institution in shown:
+        period = periods.get(institution.pk)
+        aspects = []
+        if period is not None:
+            aspects = [(a.code, a.name) for a in instrument_of(period).aspects]
+        rows.append(
+            InstitutionAssignments(
+                institution=institution,
+                period=period,
+                assignments=by_period.get(period.pk, []) if period else [],
+                aspects=aspects,
+            )
+        )
+    candidates = list(
+        User.objects.filter(memberships__role=Role.ASESOR_EKSTERNAL, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)
+        .distinct()[:500]
+    )
+    return AssignmentBoard(
+        year=year,
+        years=years,
+        provinces=provinces,
+        rows=rows,
+        page=page_obj,
+        candidates=candidates,
+    )
+
+
+def assignments_in_scope(user, *, year: int | None = None, institution_id: int | None = None):
+    """The assignments of the institutions in the user's evaluator scope (for the API)."""
+    require_evaluator(user)
+    queryset = AssessorAssignment.objects.filter(
+        period__institution__in=evaluator_institutions(user).values("pk")
+    ).select_related("period__institution", "assessor", "assigned_by")
+    if year is not None:
+        queryset = queryset.filter(period__year=year)
+    if institution_id is not None:
+        queryset = queryset.filter(period__institution_id=institution_id)
+    return list(
+        queryset.order_by("period__institution__name", "period__year", "assessor__username")
+    )
+
+
+# --- the assessor's queue across institutions ------------------------------------------------
+
+# The milestone that is the deadline of each external stage.
+STAGE_DEADLINES = {
+    Stage.DOCUMENT: Milestone.Kind.DOCUMENT_REVIEW,
+    Stage.INTERVIEW: Milestone.Kind.INTERVIEW,
+    Stage.VISITATION: Milestone.Kind.VISITATION,
+    Stage.FINAL: Milestone.Kind.ANNOUNCEMENT,
+}
+
+
+def next_stage(stages) -> str:
+    """The stage after the latest one judged (the document review when none is)."""
+    done = [index for index, stage in enumerate(STAGE_ORDER) if stage in stages]
+    if not done:
+        return STAGE_ORDER[0]
+    return STAGE_ORDER[min(done[-1] + 1, len(STAGE_ORDER) - 1)]
+
+
+@dataclass
+class QueueRow:
+    answer: Answer
+    period: Period
+    institution: Institution
+    indicator: Indicator
+    aspect: str
+    aspect_name: str
+    stage: str
+    stage_label: str
+    deadline: datetime | None
+    provisional: bool  # the period's instrument is provisional (pemdi-2026)
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.now()
+
+
+@dataclass
+class AssessorQueue:
+    rows: list[QueueRow]
+    institutions: list[Institution]  # every institution the assessor is assigned to
+    years: list[int]
+    stages: list[tuple[str, str]]
+    total: int  # before the filters
+
+
+def _assessor_periods(user) -> dict[int, tuple[Period, list[str]]]:
+    """{period id: (period, aspects)} the user judges: their assignments (aspects [] = all),
+    and - as before assignments existed - every evaluation period of an institution where they
+    hold an asesor_eksternal membership and no assignment. Three queries."""
+    periods: dict[int, tuple[Period, list[str]]] = {}
+    assigned_institutions = set()
+    for assignment in AssessorAssignment.objects.filter(assessor=user).select_related(
+        "period__institution"
+    ):
+        periods[assignment.period_id] = (assignment.period, list(assignment.aspects))
+        assigned_institutions.add(assignment.period.institution_id)
+    member_of = set(
+        Membership.objects.filter(user=user, role=Role.ASESOR_EKSTERNAL).values_list(
+            "institution_id", flat=True
+        )
+    )
+    # Assignments only count where the membership still gives access.
+    periods = {k: v for k, v in periods.items() if v[0].institution_id in member_of}
+    unassigned = member_of - assigned_institutions
+    if unassigned:
+        for period in Period.objects.filter(
+            institution_id__in=unassigned, kind=Period.Kind.EVALUASI
+        ).select_related("institution"):
+            periods[period.pk] = (period, [])
+    return periods
+
+
+def assessor_queue(
+    user,
+    *,
+    institution_id: int | None = None,
+    year: int | None = None,
+    stage: str = "",
+    now: datetime | None = None,
+) -> AssessorQueue:
+    """Every final answer waiting for this assessor's judgement at its next external stage,
+    in every institution they are assigned to, within their aspects: the same rule as a
+    period's review queue (final mandiri, no final judgement yet). Soonest deadline first.
+    Six queries, however many institutions and answers."""
+    now = now or timezone.now()
+    periods = _assessor_periods(user)
+    institutions = sorted(
+        {p.institution_id: p.institution for p, _aspects in periods.values()}.values(),
+        key=lambda i: i.name,
+    )
+    years = sorted({p.year for p, _aspects in periods.values()}, reverse=True)
+    answers = (
+        Answer.objects.filter(period_id__in=list(periods), status=Answer.Status.FINAL)
+        .exclude(passes__stage=Stage.FINAL)
+        .prefetch_related(Prefetch("passes", queryset=AssessorPass.objects.only("answer", "stage")))
+        .order_by("period_id", "position")
+    )
+    milestones: dict[tuple[int, str], datetime] = {}
+    for period_id, kind, due_at in Milestone.objects.filter(
+        period_id__in=list(periods), kind__in=list(STAGE_DEADLINES.values())
+    ).values_list("period_id", "kind", "due_at"):
+        milestones[(period_id, kind)] = due_at
+    labels = dict(Stage.choices)
+    rows = []
+    instruments: dict[int, Instrument] = {}
+    for answer in answers:
+        period, aspects = periods[answer.period_id]
+        instrument = instruments.get(period.pk)
+        if instrument is None:
+            instrument = instruments[period.pk] = instrument_of(period)
+        aspect = aspect_of(instrument, answer.indicator) or ""
+        if aspects and aspect not in aspects:
+            continue
+        item = instrument.items_by_number[answer.indicator]
+        following = next_stage({p.stage for p in answer.passes.all()})
+        aspect_obj = instrument.aspects_by_code.get(aspect)
+        rows.append(
+            QueueRow(
+                answer=answer,
+                period=period,
+                institution=period.institution,
+                indicator=instrument.indicators_by_number[item.indicator],
+                aspect=aspect,
+                aspect_name=str(aspect_obj.name) if aspect_obj else "",
+                stage=following,
+                stage_label=labels[following],
+                deadline=milestones.get((period.pk, STAGE_DEADLINES[following])),
+                provisional=instrument.provisional,
+            )
+        )
+    total = len(rows)
+    if institution_id is not None:
+        rows = [r for r in rows if r.institution.pk == institution_id]
+    if year is not None:
+        rows = [r for r in rows if r.period.year == year]
+    if stage:
+        rows = [r for r in rows if r.stage == stage]
+    far = datetime.max.replace(tzinfo=UTC)
+    rows.sort(key=lambda r: (r.deadline or far, r.institution.name, r.answer.position))
+    return AssessorQueue(
+        rows=rows,
+        institutions=institutions,
+        years=years,
+        stages=list(Stage.choices),
+        total=total,
+    )
+
+
+def is_assessor(user) -> bool:
+    """Whether the nav shows the assessor's queue."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, role=Role.ASESOR_EKSTERNAL).exists()
+
+
+def aspect_choices(period: Period) -> list[tuple[str, str]]:
+    return [(aspect.code, str(aspect.name)) for aspect in instrument_of(period).aspects]
+
+
+def institution_row(user, period: Period) -> InstitutionAssignments:
+    """One institution's row of the assignment page, after a change (HTMX)."""
+    require_evaluator(user)
+    return InstitutionAssignments(
+        institution=period.institution,
+        period=period,
+        assignments=list(
+            period.assessor_assignments.select_related("assessor").order_by("assessor__username")
+        ),
+        aspects=aspect_choices(period),
+    )
+
+
+def assigned_aspects(user, period: Period) -> list[str]:
+    """The aspects the user's assignment on the period names ([] = all, or no assignment):
+    a period's review queue shows an assessor only what they may judge. One query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    aspects = (
+        AssessorAssignment.objects.filter(period=period, assessor=user)
+        .values_list("aspects", flat=True)
+        .first()
+    )
+    return list(aspects or [])

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from monev.assignments import views
+
+app_name = "assignments"
+
+# Mounted at /evaluasi-nasional/ (the evaluator's pages; other apps mount pages there too).
+urlpatterns = [
+    path("penugasan/", views.board, name="board"),
+    path("penugasan/tetapkan/", views.assign, name="assign"),
+    path("penugasan/<int:assignment_id>/hapus/", views.unassign, name="unassign"),
+    path("impor/", views.imports_page, name="imports"),
+    path("impor/<slug:kind>/", views.import_upload, name="import_upload"),
+]
+
+# Mounted at /asesor/ under the namespace "assessor".
+assessor_patterns = [
+    path("antrian/", views.assessor_queue, name="queue"),
+]

@@ -1,0 +1,196 @@
+"""The evaluator's pages (assessor assignments, bulk creation from files) and the assessor's
+queue across institutions. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST, require_safe
+
+from monev.accounts.models import User
+from monev.assignments import selectors, services
+from monev.assignments.forms import AssignForm, BoardFilter, QueueFilter
+from monev.assignments.models import AssessorAssignment
+from monev.errors import DomainError, InvalidInput, NotFound
+from monev.evaluations import view_helpers as vh
+from monev.evaluations.models import Period
+from monev.imports import selectors as import_selectors
+from monev.imports import services as import_services
+from monev.imports.uploads import refused_upload, upload_path
+
+
+def _board_filters(request: HttpRequest) -> dict:
+    form = BoardFilter(request.GET)
+    if not form.is_valid():
+        raise vh.invalid(form)
+    data = form.cleaned_data
+    return {
+        "year": data["tahun"],
+        "kind": data["jenis"] or "",
+        "province": (data["provinsi"] or "").strip(),
+        "page": data["halaman"] or 1,
+    }
+
+
+@require_safe
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """Institutions in the evaluator's scope, the year's evaluation of each and its assessors."""
+    filters = _board_filters(request)
+    view = selectors.assignment_board(request.user, **filters)
+    query = {"tahun": view.year, "jenis": filters["kind"], "provinsi": filters["province"]}
+    context = {
+        "board": view,
+        "filters": filters,
+        "kinds": BoardFilter.base_fields["jenis"].choices,
+        "query": urlencode({k: v for k, v in query.items() if v}),
+        "here": request.get_full_path(),
+    }
+    return render(request, "assignments/board.html", context)
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("assignments:board")
+
+
+def _row_response(request, period: Period, *, error=None, status=200) -> HttpResponse:
+    row = selectors.institution_row(request.user, period)
+    context = {"row": row, "error": error, "here": _back(request), "board": None}
+    return render(request, "assignments/_row.html", context, status=status)
+
+
+@require_POST
+@login_required
+def assign(request: HttpRequest) -> HttpResponse:
+    """Assign an assessor to a period (or change their aspects): HTMX swaps the institution's
+    row; without JavaScript the page reloads with a message."""
+    selectors.require_evaluator(request.user)
+    period_id = request.POST.get("period", "")
+    period = Period.objects.filter(pk=int(period_id)).first() if period_id.isdigit() else None
+    if period is None:
+        raise NotFound(_("Period not found."))
+    codes = [code for code, _name in selectors.aspect_choices(period)]
+    form = AssignForm(request.POST, aspect_codes=codes)
+    try:
+        if not form.is_valid():
+            raise vh.invalid(form)
+        username = form.cleaned_data["assessor"].strip()
+        assessor = User.objects.filter(username=username).first()
+        if assessor is None:
+            message = _("No active user has the username “%(name)s”.") % {"name": username[:60]}
+            raise InvalidInput(message, details=[{"location": "assessor", "message": message}])
+        _assignment, created = services.assignment_set(
+            request.user,
+            period_id=period.pk,
+            assessor_id=assessor.pk,
+            aspects=form.cleaned_data["aspects"],
+        )
+    except DomainError as error:
+        if vh.is_htmx(request) and error.status in (409, 422):
+            return _row_response(request, period, error=error, status=error.status)
+        if error.status not in (409, 422):
+            raise
+        messages.error(request, error.message)
+        return redirect(_back(request))
+    text = (
+        _("%(user)s is assigned to %(period)s.")
+        if created
+        else _("The aspects of %(user)s in %(period)s are saved.")
+    ) % {"user": username, "period": period}
+    if vh.is_htmx(request):
+        return _row_response(request, period)
+    messages.success(request, text)
+    return redirect(_back(request))
+
+
+@require_POST
+@login_required
+def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    selectors.require_evaluator(request.user)
+    assignment = (
+        AssessorAssignment.objects.select_related("period", "assessor")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        raise NotFound(_("Assignment not found."))
+    services.assignment_remove(request.user, assignment_id=assignment_id)
+    if vh.is_htmx(request):
+        return _row_response(request, assignment.period)
+    messages.success(
+        request,
+        _("%(user)s is no longer assigned to %(period)s.")
+        % {"user": assignment.assessor.username, "period": assignment.period},
+    )
+    return redirect(_back(request))
+
+
+# --- bulk creation from files --------------------------------------------------------------
+
+
+def _kinds() -> list:
+    return [import_services.KINDS[name] for name in import_services.EVALUATOR_KINDS]
+
+
+def _render_imports(request, *, error=None, status=200) -> HttpResponse:
+    recent = import_selectors.recent_batches(request.user, institution_id=None)
+    recent = [b for b in recent if b.kind in import_services.EVALUATOR_KINDS]
+    for batch in recent:
+        batch.title = import_services.KINDS[batch.kind].title
+    context = {"kinds": _kinds(), "recent": recent, "error": error}
+    return render(request, "assignments/imports.html", context, status=status)
+
+
+@require_safe
+@login_required
+def imports_page(request: HttpRequest) -> HttpResponse:
+    selectors.require_evaluator(request.user)
+    return _render_imports(request)
+
+
+@require_POST
+@login_required
+def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    selectors.require_evaluator(request.user)
+    import_services.kind_of(kind, "evaluator")
+    try:
+        if message := refused_upload(request):
+            raise InvalidInput(message, details=[{"location": "file", "message": message}])
+        uploaded = request.FILES.get("file")
+        with upload_path(uploaded) as path:
+            batch = import_services.import_preview(
+                actor=request.user, kind=kind, path=path, filename=uploaded.name
+            )
+    except InvalidInput as error:
+        return _render_imports(request, error=error, status=422)
+    return redirect("imports:batch", batch_id=batch.pk)
+
+
+# --- the assessor's queue ------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def assessor_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilter(request.GET)
+    if not form.is_valid():
+        raise vh.invalid(form)
+    data = form.cleaned_data
+    queue = selectors.assessor_queue(
+        request.user,
+        institution_id=data["instansi"],
+        year=data["tahun"],
+        stage=data["tahap"] or "",
+    )
+    context = {"queue": queue, "filters": data}
+    return render(request, "assignments/queue.html", context)
