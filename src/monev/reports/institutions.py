@@ -120,16 +120,26 @@ def _headline(instrument: Instrument, values: dict[str, dict]) -> str | None:
     return None
 
 
+def competition_ranks(values: list) -> list[int]:
+    """The ranks of values sorted best first: equal values share a rank (1, 2, 2, 4). The
+    Peringkat sheet and the ranking pages (monev.benchmarking) both rank this way."""
+    ranks, previous, rank = [], None, 0
+    for position, value in enumerate(values, start=1):
+        if value != previous:
+            rank, previous = position, value
+        ranks.append(rank)
+    return ranks
+
+
 def _rank(rows: list[InstitutionScore]) -> list[InstitutionScore]:
     """Best reported index first; equal indices share a rank (1, 2, 2, 4); unscored last."""
     scored = sorted(
         (r for r in rows if r.result is not None),
         key=lambda r: (-r.result.index.reported, r.institution.name, r.institution.pk),
     )
-    previous, rank = None, 0
-    for position, row in enumerate(scored, start=1):
-        if row.result.index.reported != previous:
-            rank, previous = position, row.result.index.reported
+    for row, rank in zip(
+        scored, competition_ranks([r.result.index.reported for r in scored]), strict=True
+    ):
         row.rank = rank
     unscored = sorted(
         (r for r in rows if r.result is None), key=lambda r: (r.institution.name, r.institution.pk)
@@ -251,11 +261,22 @@ RANKING_COLUMNS = (
 )
 
 
+def _provisional(instrument_id: str) -> bool:
+    from monev.core.loader import InstrumentError
+    from monev.instruments.selectors import instrument_catalog
+
+    try:
+        return instrument_catalog().find(instrument_id).instrument.provisional
+    except InstrumentError:  # an instrument no longer known: nothing to flag
+        return False
+
+
 def build(recap: InstitutionsRecap, *, now: datetime | None = None) -> bytes:
     book = Book(
         f"Rekap Instansi {recap.instrument_id} {recap.year}",
         subject=f"{recap.instrument_id} {recap.year}",
         description=f"{len(recap.rows)} instansi",
+        provisional=_provisional(recap.instrument_id),
     )
     book.sheet(
         "Peringkat",

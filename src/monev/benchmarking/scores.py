@@ -1,0 +1,401 @@
+"""Stored scores that are exact and never stale, for pages over hundreds of institutions.
+
+Scoring 615 institutions x 47 answers through the engine takes about a second; the ranking
+and progress pages must answer in a fifth of that. So each period's index at its headline
+stage is computed by the core engine (`monev.core.engine.score_items`, never re-implemented in
+SQL) and stored in `PeriodScore`, with a stamp of the inputs it was computed from and the
+counts the progress page needs. Every read of a round (`fresh_scores`):
+
+1. the **table stamp**: one aggregate query over the whole answer and assessor-pass tables
+   (count, highest id, sum of versions, sums of the levels) - no join, no grouping, a few
+   milliseconds;
+2. the stored scores of the round (one query). If every one of them was confirmed under the
+   same table stamp, nothing any of them depends on has changed since: done.
+3. Otherwise (something was written somewhere since): each period's own stamp (two grouped
+   aggregate queries over the round's answers and passes), the periods whose stamp differs
+   scored again (three queries however many: their answers, their passes, one upsert), the
+   others confirmed under the new table stamp (one update).
+
+Every write through the services raises an answer's or a pass's version, so any change - a
+level, a verification, an assessor's judgement, a deleted pass, a reopened answer, the bulk
+closing of the self-assessment (bulk_update: no `updated_at`) - changes both stamps and shows
+on the next page view. Concurrent requests cannot confirm a stale score: a score is stored
+confirmed under the table stamp read *before* its inputs were read, and an existing score is
+confirmed only where its stored stamp still equals the stamp just read (the stamps name their
+period), so a score written from older inputs never carries the current table stamp.
+
+Why not recompute on commit from the services: the evaluation services belong to the cycle
+and are written by many hands (answers, passes, item judgements, imports of external values,
+closing a period); a hook in each is one forgotten call away from a stale ranking, and bulk
+writes bypass signals. The stamps catch them all; the cost is measured in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monev.benchmarking.models import PeriodScore
+from monev.core.engine import ScoringInputError, score_items
+from monev.core.model import Instrument
+from monev.core.numbers import exact_str
+from monev.evaluations.instruments import instrument_of
+from monev.evaluations.models import Answer, AssessorPass, Period
+
+# Bump when the way a stored score is computed changes: every stored score is then stale.
+ALGORITHM = "1"
+
+SELF, VERIFIED = "self", "verified"
+DOCUMENT, INTERVIEW, VISITATION, FINAL = "dokumen", "interviu", "visitasi", "final"
+EXTERNAL = (DOCUMENT, INTERVIEW, VISITATION)  # in the order they happen
+# Latest first: the ranking uses the furthest stage an institution has reached.
+STAGES = (FINAL, VISITATION, INTERVIEW, DOCUMENT, VERIFIED, SELF)
+STAGE_LABELS = {
+    FINAL: _("Final"),
+    VISITATION: _("Visitasi"),
+    INTERVIEW: _("Penilaian interviu"),
+    DOCUMENT: _("Penilaian dokumen"),
+    VERIFIED: _("Verified"),
+    SELF: _("Self-assessed"),
+}
+
+
+def stage_label(stage: str) -> str:
+    return str(STAGE_LABELS.get(stage, "")) if stage else ""
+
+
+# --- the state of a round's inputs ------------------------------------------------------------
+
+
+@dataclass
+class PeriodState:
+    """One period's answers and assessor passes: counted (for the progress page, from the
+    stored counts) and stamped (from the aggregate queries)."""
+
+    answers: int = 0
+    with_level: int = 0
+    drafts: int = 0
+    final_mandiri: int = 0
+    verified: int = 0
+    passes: dict[str, int] = field(default_factory=dict)  # stage -> answers with a pass
+    parts: list[str] = field(default_factory=list)  # what the stamp is made of
+
+    def stamp(self, period_id: int, sha256: str) -> str:
+        text = "|".join([ALGORITHM, str(period_id), sha256, *self.parts])
+        return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _part(*values) -> str:
+    return ",".join("" if v is None else str(v) for v in values)  # datetimes: isoformat-like
+
+
+def period_states(periods: QuerySet[Period]) -> dict[int, PeriodState]:
+    """The stamp of every period's inputs in `periods` (a queryset, used as a subquery): two
+    grouped aggregate queries over the round's answers and assessor passes."""
+    ids = periods.values("pk")
+    states: dict[int, PeriodState] = defaultdict(PeriodState)
+    answers = Answer.objects.filter(period_id__in=ids).values("period_id").order_by()
+    passes = AssessorPass.objects.filter(answer__period_id__in=ids).order_by()
+    for period_id, *values in answers.annotate(
+        n=Count("id"),
+        top=Max("id"),
+        versions=Sum("version"),
+        levels=Sum("level"),
+        verified_levels=Sum("verified_level"),
+    ).values_list("period_id", "n", "top", "versions", "levels", "verified_levels"):
+        states[period_id].parts.append(_part("a", *values))
+    for period_id, *values in (
+        passes.values("answer__period_id")
+        .annotate(n=Count("id"), top=Max("id"), versions=Sum("version"), levels=Sum("level"))
+        .values_list("answer__period_id", "n", "top", "versions", "levels")
+    ):
+        states[period_id].parts.append(_part("p", *values))
+    return states
+
+
+# --- computing a score ----------------------------------------------------------------------
+
+
+def stage_values(
+    level: Decimal | None, verified: Decimal | None, passes: dict[str, Decimal]
+) -> dict[str, Decimal | None]:
+    """An answer's value at each stage. At an external stage: the latest judgement up to and
+    including it (an answer not discussed at the interview keeps its document-review level)."""
+    values: dict[str, Decimal | None] = {SELF: level, VERIFIED: verified}
+    latest = None
+    for stage in EXTERNAL:
+        latest = passes.get(stage, latest)
+        values[stage] = latest
+    values[FINAL] = passes.get(FINAL)
+    return values
+
+
+def headline_stage(
+    instrument: Instrument, values: dict[str, dict[str, Decimal | None]], reached: set[str]
+) -> str:
+    """The furthest stage at which every scored item has a value (an external stage only once
+    a judgement at that stage exists); else self-assessed if any item has a level; else ""."""
+    total = len(instrument.scored_items)
+
+    def complete(stage: str) -> bool:
+        return total > 0 and sum(1 for v in values.values() if v[stage] is not None) == total
+
+    for stage in STAGES[:-1]:
+        if (stage in (FINAL, VERIFIED) or stage in reached) and complete(stage):
+            return stage
+    if any(v[SELF] is not None for v in values.values()):
+        return SELF
+    return ""
+
+
+def compute(
+    period,
+    instrument: Instrument,
+    answers: list[tuple[str, Decimal | None, Decimal | None]],
+    passes: dict[str, dict[str, Decimal]],
+) -> dict:
+    """The stored fields of one period's score, by the engine."""
+    wanted = instrument.items_by_number
+    values = {
+        number: stage_values(level, verified, passes.get(number, {}))
+        for number, level, verified in answers
+        if number in wanted
+    }
+    reached = {stage for by_stage in passes.values() for stage in by_stage}
+    stage = headline_stage(instrument, values, reached)
+    fields = {
+        "stage": stage,
+        "index": None,
+        "index_exact": "",
+        "predicate": "",
+        "aspects": {},
+        "given": 0,
+        "total": len(instrument.scored_items),
+        "instrument_id": period.instrument_id,
+        "provisional": instrument.provisional,
+    }
+    if stage:
+        given = {n: v[stage] for n, v in values.items() if v[stage] is not None}
+        try:
+            result = score_items(instrument, given, missing="min")
+        except ScoringInputError:
+            # A value the instrument does not take (written around the services): the
+            # period is shown unscored at that stage rather than breaking the whole page.
+            return fields
+        fields.update(
+            index=result.index.reported,
+            index_exact=exact_str(result.index.exact),
+            predicate=str(result.predicate.name),
+            aspects={a.code: str(a.score.reported) for a in result.aspects},
+            given=len(given),
+        )
+    return fields
+
+
+# --- fresh scores for a round ---------------------------------------------------------------
+
+
+FIELDS = [
+    "counts",
+    "confirmed",
+    "stage",
+    "index",
+    "index_exact",
+    "predicate",
+    "aspects",
+    "given",
+    "total",
+    "instrument_id",
+    "provisional",
+    "stamp",
+    "computed_at",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What the pages read of a stored score (a tuple, not a model: 615 of them a page)."""
+
+    period_id: int
+    stage: str
+    index: Decimal | None
+    predicate: str
+    given: int
+    total: int
+    provisional: bool
+    stamp: str
+    confirmed: str
+    counts: dict
+    aspects: dict
+
+
+READ = (
+    "period_id",
+    "stage",
+    "index",
+    "predicate",
+    "given",
+    "total",
+    "provisional",
+    "stamp",
+    "confirmed",
+    "counts",
+)
+
+
+def table_stamp() -> str:
+    """The state of the answer and assessor-pass tables as a whole, in one query without a
+    join or a grouping (a few milliseconds for a national round): per table the highest id,
+    the row count, the sum of the versions and the sums of the levels. Every write through
+    the services raises a version; an insert raises the count or the highest id; a delete
+    lowers the count; a level written by hand changes a sum. (No `max(updated_at)`: it
+    costs more than all the rest together, and adds nothing the versions do not say.)"""
+    answers, passes = Answer._meta.db_table, AssessorPass._meta.db_table
+    # The table names are the models': nothing in this SQL comes from outside.
+    sql = (
+        f"SELECT (SELECT MAX(id) FROM {answers}), a.n, a.versions, a.levels, a.verified, "  # noqa: S608
+        f"(SELECT MAX(id) FROM {passes}), p.n, p.versions, p.levels "
+        f"FROM (SELECT COUNT(*) AS n, SUM(version) AS versions, SUM(level) AS levels, "
+        f"SUM(verified_level) AS verified FROM {answers}) a, "
+        f"(SELECT COUNT(*) AS n, SUM(version) AS versions, SUM(level) AS levels "
+        f"FROM {passes}) p"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    text = "|".join([ALGORITHM, _part(*row)])
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _read(rows, *, aspects: bool) -> dict[int, Stored]:
+    if aspects:
+        return {row[0]: Stored(*row) for row in rows.values_list(*READ, "aspects").order_by()}
+    return {row[0]: Stored(*row, {}) for row in rows.values_list(*READ).order_by()}
+
+
+def fresh_scores(
+    periods: list,
+    queryset: QuerySet[Period],
+    *,
+    aspects: bool = False,
+) -> dict[int, Stored]:
+    """The stored score of every period in `periods`, never stale. `queryset` selects (a
+    superset of) the periods and is used as a subquery. The aspect scores only on request.
+
+    Fast path (three queries): the tables' stamp, then the stored scores; if every one of
+    them was confirmed under that same table stamp, nothing they depend on has changed.
+    Otherwise (after any write anywhere): each period's stamp (two grouped queries), the
+    stale periods scored again (three queries) and the others confirmed under the new table
+    stamp (one update, only where their stored stamp is still the one just read)."""
+    tables = table_stamp()  # first: anything written after it changes it again
+    stored = _read(PeriodScore.objects.filter(period_id__in=queryset.values("pk")), aspects=aspects)
+    if all(p.pk in stored and stored[p.pk].confirmed == tables for p in periods):
+        return stored
+    states = period_states(queryset)
+    wanted = {
+        p.pk: states.get(p.pk, PeriodState()).stamp(p.pk, p.instrument_sha256) for p in periods
+    }
+    stale = [p for p in periods if p.pk not in stored or stored[p.pk].stamp != wanted[p.pk]]
+    unconfirmed = [
+        wanted[p.pk]
+        for p in periods
+        if p.pk in stored
+        and stored[p.pk].stamp == wanted[p.pk]
+        and stored[p.pk].confirmed != tables
+    ]
+    if unconfirmed:
+        # The stamps name their period: a row is confirmed only if it still has its stamp.
+        PeriodScore.objects.filter(stamp__in=unconfirmed).update(confirmed=tables)
+    if stale:
+        for score in recompute(stale, wanted, tables).values():
+            stored[score.period_id] = Stored(
+                *(getattr(score, name) for name in READ), score.aspects if aspects else {}
+            )
+    return stored
+
+
+def recompute(periods: list, stamps: dict[int, str], tables: str = "") -> dict[int, PeriodScore]:
+    """Score `periods` with the engine and store the results under `stamps`, confirmed
+    under the table stamp `tables` read before `stamps`: three queries."""
+    by_id = {p.pk: p for p in periods}
+    answers: dict[int, list] = defaultdict(list)
+    counts: dict[int, dict] = defaultdict(
+        lambda: {
+            "answers": 0,
+            "with_level": 0,
+            "drafts": 0,
+            "final": 0,
+            "verified": 0,
+            "passes": {},
+        }
+    )
+    for period_id, number, level, verified, status in (
+        Answer.objects.filter(period_id__in=list(by_id))
+        .values_list("period_id", "indicator", "level", "verified_level", "status")
+        .order_by()
+    ):
+        answers[period_id].append((number, level, verified))
+        count = counts[period_id]
+        count["answers"] += 1
+        count["with_level"] += level is not None
+        count["verified"] += verified is not None
+        count["drafts"] += status == Answer.Status.DRAFT
+        count["final"] += status == Answer.Status.FINAL
+    passes: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for period_id, number, stage, level in (
+        AssessorPass.objects.filter(answer__period_id__in=list(by_id))
+        .values_list("answer__period_id", "answer__indicator", "stage", "level")
+        .order_by()
+    ):
+        passes[period_id][number][stage] = level
+        by_stage = counts[period_id]["passes"]
+        by_stage[stage] = by_stage.get(stage, 0) + 1
+    now = timezone.now()
+    instruments: dict[str, Instrument] = {}
+    rows = []
+    for period in periods:
+        key = f"{period.instrument_reference}:{period.instrument_sha256}"
+        if key not in instruments:
+            instruments[key] = instrument_of(period)
+        fields = compute(period, instruments[key], answers[period.pk], passes[period.pk])
+        rows.append(
+            PeriodScore(
+                period_id=period.pk,
+                stamp=stamps[period.pk],
+                confirmed=tables,
+                counts=counts[period.pk],
+                computed_at=now,
+                **fields,
+            )
+        )
+    with transaction.atomic():
+        PeriodScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["period"],
+            update_fields=FIELDS,
+            batch_size=500,
+        )
+    return {row.period_id: row for row in rows}
+
+
+def refresh_all() -> int:
+    """Recompute every period's stored score (`monev refresh_scores`, for after a change
+    made in the database by hand). Returns how many."""
+    tables = table_stamp()
+    periods = list(Period.objects.all())
+    states = period_states(Period.objects.all())
+    stamps = {
+        p.pk: states.get(p.pk, PeriodState()).stamp(p.pk, p.instrument_sha256) for p in periods
+    }
+    total = 0
+    for start in range(0, len(periods), 500):
+        total += len(recompute(periods[start : start + 500], stamps, tables))
+    return total
