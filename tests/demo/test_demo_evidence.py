@@ -10,9 +10,11 @@ from django.core.management import call_command
 
 from monev.accounts.models import User
 from monev.audit.services import audit_verify
+from monev.demo import data
 from monev.evidence import search
 from monev.evidence.models import Evidence, EvidenceLink, StoredFile
 from monev.institutions.access import access_for
+from monev.institutions.models import Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def demo(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("demo", stdout=StringIO())
-    return Evidence.objects.select_related("institution").first().institution
+    return Institution.objects.get(code=data.INSTITUTION["code"])
 
 
 def test_it_loads_evidence_with_text_and_links(demo):

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def demo(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("demo", stdout=StringIO())
-    period = Period.objects.get(institution__is_demo=True)
+    period = Period.objects.get(institution__code="demo-kota-bandung")
     koordinator = User.objects.get(username="koordinator")
     return period, access_for(koordinator, period.institution_id)
 

@@ -28,7 +28,7 @@ DEADLINE = date(2025, 8, 18)
 def demo(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("demo", stdout=StringIO())
-    return Period.objects.get(institution__is_demo=True)
+    return Period.objects.get(institution__code="demo-kota-bandung")
 
 
 def check_plan(plan: Plan) -> None:

@@ -53,7 +53,9 @@ def demo_pdfs(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoPdfs:
         transaction.atomic(),
     ):
         loader.load(files)
-        period = Period.objects.select_related("institution").get(institution__is_demo=True)
+        period = Period.objects.select_related("institution").get(
+            institution__code="demo-kota-bandung"
+        )
         koordinator = access_for(User.objects.get(username="koordinator"), period.institution_id)
         operator = access_for(User.objects.get(username="operator"), period.institution_id)
         seconds = []

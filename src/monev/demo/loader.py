@@ -22,8 +22,10 @@ from django.db import transaction
 from monev.accounts.models import User
 from monev.audit.models import AuditEvent, ChainHead
 from monev.audit.services import chain_key
-from monev.demo import data
+from monev.demo import data, pemdi_data
+from monev.demo.benchmark import load_benchmark
 from monev.demo.evidence import extract_now, load_evidence
+from monev.demo.pemdi import load_pemdi_demo
 from monev.demo.snapshots import load_snapshots
 from monev.evaluations import selectors, services
 from monev.evaluations.models import Answer, Period, PublishedResult
@@ -61,7 +63,8 @@ def database_is_empty() -> bool:
 
 
 def demo_usernames() -> list[str]:
-    return [user.username for user in data.USERS]
+    people = [*data.USERS, *pemdi_data.USERS, *pemdi_data.EVALUATORS]
+    return [user.username for user in people]
 
 
 # --- logins -------------------------------------------------------------------------------------
@@ -98,9 +101,14 @@ def renew_passwords(data_dir: Path) -> list[Login]:
     institution = demo_institution()
     if institution is None:
         raise DemoError("The demo is not loaded.")
-    users = {u.username: u for u in _demo_users(institution)}
+    demo_ids = Institution.objects.filter(is_demo=True).values_list("pk", flat=True)
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=demo_usernames())
+        if u.evaluator_scope or u.memberships.filter(institution_id__in=demo_ids).exists()
+    }
     logins = []
-    for spec in data.USERS:
+    for spec in [*data.USERS, *pemdi_data.USERS, *pemdi_data.EVALUATORS]:
         user = users.get(spec.username)
         if user is None:
             continue
@@ -142,7 +150,9 @@ def load(data_dir: Path) -> list[Login]:
         stored_files = load_evidence(period, users, units)
         _plan(period, users["koordinator"])
         check(period, users["koordinator"])
-    extract_now(stored_files)
+        _pemdi_period, pemdi_files = load_pemdi_demo(users[pemdi_data.ASSESSOR], logins)
+        load_benchmark()
+    extract_now(stored_files + pemdi_files)
     write_logins(data_dir, logins)
     return logins
 
@@ -336,12 +346,6 @@ def check(period: Period, koordinator: User) -> None:
 # --- removing -----------------------------------------------------------------------------------
 
 
-def _demo_users(institution: Institution):
-    return User.objects.filter(
-        username__in=demo_usernames(), memberships__institution=institution
-    ).distinct()
-
-
 def reset_problems() -> list[str]:
     """Why removing the demo would touch data that is not the demo's (empty: safe)."""
     problems = []
@@ -350,7 +354,8 @@ def reset_problems() -> list[str]:
     users = User.objects.filter(username__in=demo_usernames())
     for user in users:
         elsewhere = user.memberships.exclude(institution_id__in=demo_ids)
-        if elsewhere.exists() or not user.memberships.exists():
+        # The demo's evaluators see institutions through their scope, not memberships.
+        if elsewhere.exists() or not (user.memberships.exists() or user.evaluator_scope):
             problems.append(f"user {user.username} belongs to data that is not the demo's")
     outside = AuditEvent.objects.filter(actor__in=users).exclude(chain__in=chains)
     if outside.exists():
