@@ -15,10 +15,13 @@ from monev import __version__
 from monev.accounts.api import router as accounts_router
 from monev.accounts.api_auth import API_AUTH
 from monev.api_base import CODES_BY_STATUS, MonevApi
+from monev.assignments.api import router as assignments_router
+from monev.benchmarking.api import router as benchmarking_router
 from monev.core.engine import ScoringInputError
 from monev.errors import DomainError
 from monev.evaluations.api import answers_router, periods_router
 from monev.evidence.api import router as evidence_router
+from monev.external.api import router as external_router
 from monev.imports.api import router as imports_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
@@ -26,6 +29,7 @@ from monev.monitoring.api import router as monitoring_router
 from monev.planning.api import router as planning_router
 from monev.reports.api import router as reports_router
 from monev.reports.pdf_api import router as reports_pdf_router
+from monev.transition.api import router as transition_router
 
 api = MonevApi(
     title="Monev SPBE API",
@@ -130,5 +134,9 @@ api.add_router("", evidence_router)
 api.add_router("", planning_router)
 api.add_router("", monitoring_router)
 api.add_router("", imports_router)
+api.add_router("", assignments_router)
+api.add_router("", benchmarking_router)
+api.add_router("", external_router)
 api.add_router("", reports_router)
 api.add_router("", reports_pdf_router)
+api.add_router("", transition_router)

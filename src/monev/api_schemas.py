@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from pydantic import AwareDatetime, BeforeValidator, WithJsonSchema
 
 # --- input types whose parsing agrees exactly with what the OpenAPI document says ------------
@@ -98,3 +98,9 @@ class ErrorOut(Schema):
 # The errors any authenticated endpoint may answer, for the OpenAPI document.
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# Query parameters the round and queue pages share: a year an evaluation can have, a page number.
+YEAR_QUERY = Query(None, ge=2000, le=2100, description="the evaluation year", examples=[2026])
+PAGE_QUERY = Query(None, ge=1, le=100_000, description="page number, from 1")
+ID_QUERY = Query(None, ge=1, le=2**63 - 1, description="an id, as the API gives it")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from monev.accounts import sso_views
 from monev.api import api
+from monev.assignments import urls as assignment_urls
 from monev.evaluations import urls as evaluation_urls
 from monev.web import health
 from monev.web import views as web_views
@@ -21,7 +22,12 @@ urlpatterns = [
     path("rencana/", include("monev.planning.urls")),
     path("laporan/", include("monev.reports.urls")),
     path("impor/", include("monev.imports.urls")),
+    path("nilai-eksternal/", include("monev.external.urls")),
+    path("peralihan/", include("monev.transition.urls")),
     path("akun/", include("monev.accounts.urls")),
+    path("evaluasi-nasional/", include("monev.assignments.urls")),
+    path("evaluasi-nasional/", include("monev.benchmarking.urls")),
+    path("asesor/", include((assignment_urls.assessor_patterns, "assessor"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

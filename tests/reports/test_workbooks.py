@@ -210,3 +210,30 @@ def test_a_fresh_period_exports_empty_but_valid_workbooks(world):
         assert book.sheetnames[-1] == "Keterangan"
     sheet = workbook(export(world, world.koordinator, "self-assessment").content).worksheets[0]
     assert all(r["Tingkat Mandiri"] is None for r in rows(sheet))
+
+
+@pytest.mark.parametrize("kind", ["self-assessment", "units", "recap"])
+def test_a_pemdi_workbook_says_its_instrument_is_provisional(world, kind):
+    from datetime import UTC, datetime
+
+    from monev.evaluations import services
+
+    period = services.period_create(
+        actor=world.koordinator,
+        institution_id=world.institution.pk,
+        year=2026,
+        kind="evaluasi",
+        instrument="pemdi-2026",
+        milestones={"self_assessment_open": datetime(2026, 1, 1, tzinfo=UTC)},
+    )
+    content = export_period(period, access_for(world.koordinator, world.institution.pk), kind)
+    book = workbook(content.content)
+    assert "instrumen sementara" in book.properties.title
+    legend = [row[2].value or "" for row in book["Keterangan"].iter_rows(min_row=2)]
+    assert any(text.startswith("INSTRUMEN SEMENTARA") for text in legend)
+
+
+def test_an_spbe_workbook_has_no_provisional_note(populated):
+    content = export(populated, populated.koordinator, "recap")
+    book = workbook(content.content)
+    assert "sementara" not in book.properties.title

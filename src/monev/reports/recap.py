@@ -92,6 +92,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
         f"Rekap Nilai {institution.name} {period.year}",
         subject=f"{instrument.index_name} ({period.instrument_reference})",
         description=f"{period.get_kind_display()} {period.year}",
+        provisional=instrument.provisional,
     )
     _index_sheet(book, period, scores)
     total = instrument.total_weight

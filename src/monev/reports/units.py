@@ -192,6 +192,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
         f"Daftar Tugas Unit {institution.name} {period.year}",
         subject=f"{instrument.index_name} ({period.instrument_reference})",
         description=f"{period.get_kind_display()} {period.year}",
+        provisional=instrument.provisional,
     )
     # Name every unit's sheet first, so the summary can say where each list is.
     taken: list[str] = ["Ringkasan", LEGEND_SHEET]

@@ -36,6 +36,10 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 INTEGER_FORMAT = "0"
 LEGEND_SHEET = "Keterangan"
+PROVISIONAL_NOTE = (
+    "INSTRUMEN SEMENTARA: bobot, pita predikat, dan kriteria instrumen ini disusun dari sumber "
+    "turunan dan belum dipastikan terhadap naskah peraturan; angka dalam berkas ini dapat berubah."
+)
 SHEET_NAME_LIMIT = 31  # Excel's limit
 FORBIDDEN_IN_SHEET_NAMES = str.maketrans({ch: " " for ch in "[]:*?/\\"})
 
@@ -92,7 +96,11 @@ def _clean(text: str) -> str:
 class Book:
     """One workbook being written: add sheets in order, then `to_bytes()`."""
 
-    def __init__(self, title: str, *, subject: str = "", description: str = "") -> None:
+    def __init__(
+        self, title: str, *, subject: str = "", description: str = "", provisional: bool = False
+    ) -> None:
+        if provisional:  # pemdi-2026: the figures may change; say so where the file is named
+            title = f"{title} (instrumen sementara)"
         self.workbook = Workbook(write_only=True)
         properties = self.workbook.properties
         properties.title = title
@@ -101,6 +109,7 @@ class Book:
         properties.creator = CREATOR
         properties.lastModifiedBy = CREATOR
         self.title = title
+        self.provisional = provisional
         self.legend: list[tuple[str, str, str]] = []  # (sheet, column, explanation)
         self.names: list[str] = []
         self.streamed: list[_StreamedRows] = []
@@ -192,6 +201,8 @@ class Book:
         sheet.append([self._header(sheet, column.header) for column in columns])
         made = local_datetime(timezone.now())
         sheet.append(["", "", f"{self.title}. Dibuat oleh {CREATOR} pada {made:%Y-%m-%d %H:%M}."])
+        if self.provisional:
+            sheet.append(["", "", self._cell(sheet, PROVISIONAL_NOTE, columns[2])])
         for sheet_title, header, explanation in self.legend:
             sheet.append([sheet_title, header, self._cell(sheet, _clean(explanation), columns[2])])
 

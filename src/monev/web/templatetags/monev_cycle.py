@@ -41,3 +41,16 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def provisional_instrument(period) -> bool:
+    """Whether the period's instrument is provisional (pemdi-2026): every page of the period
+    says so beside its name. Read from the file catalogue, no query."""
+    from monev.evaluations.instruments import instrument_of
+    from monev.instruments.selectors import InstrumentNotFound
+
+    try:
+        return instrument_of(period).provisional
+    except InstrumentNotFound:
+        return False
