@@ -233,16 +233,8 @@ def measure(pages: dict[str, str], about: str) -> list[Row]:
     from django.test import Client, override_settings
 
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-    # Static files as they are: no `collectstatic` manifest needed for pages that are timed.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     rows: list[Row] = []
-    with (
-        throwaway_database() as vendor,
-        override_settings(ALLOWED_HOSTS=hosts, STORAGES=storages),
-    ):
+    with throwaway_database() as vendor, override_settings(ALLOWED_HOSTS=hosts):
         from monev.accounts.models import User
         from monev.evaluations.models import Answer
         from monev.institutions.models import Institution

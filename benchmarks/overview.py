@@ -34,6 +34,14 @@ def _django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Static files as they are: a fresh checkout has no `collectstatic` manifest, and the
+    # timed pages only name their assets. Set before any storage is first used.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @contextmanager
