@@ -87,3 +87,23 @@ def test_the_lists_read_a_fixed_number_of_queries(evaluators, count, django_asse
         assert len(evaluator.get("/assignments").json()) == count
     with django_assert_num_queries(7):
         assert assessor.get("/assessor/queue").json()["total"] == 20 * count
+
+
+def test_a_change_with_a_stale_version_answers_409_and_keeps_the_other_change(evaluators):
+    ((_institution, period),) = make_institutions(1)
+    api = Api.token(evaluators.jabar)
+    made = api.post(
+        "/assignments", {"period_id": period.pk, "assessor": "asesor.luar", "version": 0}
+    )
+    assert made.status_code == 201 and made.json()["version"] == 1
+    changed = api.post(
+        "/assignments",
+        {"period_id": period.pk, "assessor": "asesor.luar", "aspects": ["A2"], "version": 1},
+    )
+    assert changed.status_code == 200 and changed.json()["version"] == 2
+    stale = api.post(
+        "/assignments",
+        {"period_id": period.pk, "assessor": "asesor.luar", "aspects": ["A3"], "version": 1},
+    )
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    assert AssessorAssignment.objects.get().aspects == ["A2"]

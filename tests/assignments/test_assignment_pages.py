@@ -168,3 +168,19 @@ def test_a_bad_period_is_not_found(evaluators):
             reverse("assignments:assign"), {"period": period, "assessor": "asesor.luar"}
         )
         assert response.status_code == 404
+
+
+def test_the_page_refuses_a_change_made_from_a_stale_row(evaluators):
+    ((institution, period),) = make_institutions(1)
+    client = client_for(evaluators.jabar)
+    board = client.get(BOARD, {"tahun": 2026}).content.decode()
+    seen = board.split('name="seen" value="', 1)[1].split('"', 1)[0]
+    AssessorAssignment.objects.create(period=period, assessor=evaluators.assessor, aspects=["A1"])
+    response = client.post(
+        reverse("assignments:assign"),
+        {"period": period.pk, "assessor": "asesor.luar", "aspects": ["A3"], "seen": seen},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    assert f'id="institution-{institution.pk}"' in response.content.decode()
+    assert AssessorAssignment.objects.get().aspects == ["A1"]

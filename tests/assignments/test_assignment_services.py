@@ -172,3 +172,47 @@ def test_an_assessor_of_another_institution_keeps_that_membership(evaluators):
     )
     services.assignment_remove(evaluators.national, assignment_id=assignment.pk)
     assert _membership(assessor, world.other_institution) is not None
+
+
+def test_a_change_from_a_stale_view_is_refused_and_loses_nothing(evaluators):
+    from monev.errors import Conflict
+
+    world, assessor = evaluators.world, evaluators.assessor
+    assignment, _ = services.assignment_set(
+        evaluators.national, period_id=world.period.pk, assessor_id=assessor.pk, aspects=["A1"]
+    )
+    seen = services.assignments_fingerprint([assignment])
+    # Another evaluator changes the aspects meanwhile (version 1 -> 2).
+    services.assignment_set(
+        evaluators.jabar,
+        period_id=world.period.pk,
+        assessor_id=assessor.pk,
+        aspects=["A2"],
+        expected_version=1,
+    )
+    with pytest.raises(Conflict):
+        services.assignment_set(
+            evaluators.national,
+            period_id=world.period.pk,
+            assessor_id=assessor.pk,
+            aspects=["A3"],
+            expected_version=1,
+        )
+    with pytest.raises(Conflict):
+        services.assignment_set(
+            evaluators.national,
+            period_id=world.period.pk,
+            assessor_id=assessor.pk,
+            aspects=["A3"],
+            expected_fingerprint=seen,
+        )
+    with pytest.raises(Conflict):  # expecting no assignment where there is one
+        services.assignment_set(
+            evaluators.national,
+            period_id=world.period.pk,
+            assessor_id=assessor.pk,
+            aspects=["A3"],
+            expected_version=0,
+        )
+    current = AssessorAssignment.objects.get()
+    assert current.aspects == ["A2"] and current.version == 2

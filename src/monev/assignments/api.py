@@ -30,6 +30,7 @@ class AssignmentOut(Schema):
     assessor_name: str
     aspects: list[str] = Field(description="aspect codes; empty: every aspect")
     assigned_by: str | None
+    version: int = Field(description="raised on every change; send it back to change safely")
     created_at: datetime
 
 
@@ -40,6 +41,13 @@ class AssignmentIn(Schema):
     kind: str = Field("", description="evaluasi or pemantauan; empty: the year's evaluation")
     assessor: str = Field(description="the assessor's username", examples=["asesor.budi"])
     aspects: list[str] = Field(default_factory=list, examples=[["A1", "A3"]])
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31,
+        description="the version of this assessor's assignment you last read (0: you expect "
+        "none); a change since then answers 409. Absent: no check.",
+    )
 
 
 def _out(assignment) -> dict:
@@ -56,6 +64,7 @@ def _out(assignment) -> dict:
         "assessor_name": assignment.assessor.display_name,
         "aspects": list(assignment.aspects),
         "assigned_by": assignment.assigned_by.username if assignment.assigned_by_id else None,
+        "version": assignment.version,
         "created_at": assignment.created_at,
     }
 
@@ -106,7 +115,11 @@ def assignment_create(request, body: AssignmentIn):
         message = str(_("No active user has this username."))
         raise InvalidInput(message, details=[{"location": "assessor", "message": message}])
     assignment, created = services.assignment_set(
-        request.auth, period_id=period_id, assessor_id=assessor.pk, aspects=body.aspects
+        request.auth,
+        period_id=period_id,
+        assessor_id=assessor.pk,
+        aspects=body.aspects,
+        expected_version=body.version,
     )
     assignment = (
         type(assignment)

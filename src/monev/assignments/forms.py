@@ -23,6 +23,7 @@ class AssignForm(forms.Form):
     period = forms.IntegerField(min_value=1)
     assessor = forms.CharField(label=_("Assessor (username)"), max_length=150)
     aspects = forms.MultipleChoiceField(label=_("Aspects"), required=False, choices=())
+    seen = forms.CharField(max_length=16, required=False)  # the row's assignments, as shown
 
     def __init__(self, *args, aspect_codes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,6 +64,13 @@ class InstitutionAssignments:
     assignments: list[AssessorAssignment]
     aspects: list[tuple[str, str]]  # (code, name) of the period's instrument
 
+    @property
+    def fingerprint(self) -> str:
+        """The assignments as this row shows them: a change made from it checks they stand."""
+        from monev.assignments.services import assignments_fingerprint
+
+        return assignments_fingerprint(self.assignments)
+
 
 @dataclass
 class AssignmentBoard:

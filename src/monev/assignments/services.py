@@ -10,6 +10,8 @@ removes that membership, and never one an administrator had granted by hand."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ def _state(assignment: AssessorAssignment) -> dict:
         "period_id": assignment.period_id,
         "assessor": assignment.assessor.username,
         "aspects": list(assignment.aspects),
+        "version": assignment.version,
     }
 
 
@@ -80,13 +83,44 @@ def assessor_problem(assessor: User | None, institution_id: int) -> str | None:
     return None
 
 
+def assignments_fingerprint(assignments) -> str:
+    """One state of a period's assignments (who, which version), as a page showed it."""
+    text = ";".join(sorted(f"{a.assessor_id}:{a.version}" for a in assignments))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _check_expected(period, assessor, existing, expected_version, expected_fingerprint) -> None:
+    """Refuse (Conflict) a change made from a stale view: of this assessor's assignment
+    (`expected_version`, 0 = none expected; the API) or of the period's assignments as the
+    page showed them (`expected_fingerprint`)."""
+    stale = expected_version is not None and (existing.version if existing else 0) != (
+        expected_version
+    )
+    if expected_fingerprint is not None and not stale:
+        current = AssessorAssignment.objects.select_for_update().filter(period=period)
+        stale = assignments_fingerprint(current) != expected_fingerprint
+    if stale:
+        raise Conflict(
+            _("The assignments of this period changed meanwhile; reload and try again."),
+            current=_state(existing) if existing else None,
+        )
+
+
 @transaction.atomic
 def assignment_set(
-    actor, *, period_id: int, assessor_id: int, aspects=()
+    actor,
+    *,
+    period_id: int,
+    assessor_id: int,
+    aspects=(),
+    expected_version: int | None = None,
+    expected_fingerprint: str | None = None,
 ) -> tuple[AssessorAssignment, bool]:
     """Assign the assessor to the period for `aspects` (empty: every aspect), or change the
     aspects of an existing assignment. Returns (assignment, created). Setting the same
-    aspects again changes nothing and records nothing."""
+    aspects again changes nothing and records nothing. A change made from a stale view is
+    refused (see _check_expected); without either expectation nothing is checked (file
+    imports, which re-validate at apply)."""
     period = Period.objects.select_related("institution").filter(pk=period_id).first()
     if period is None:
         raise NotFound(_("Period not found."))
@@ -101,12 +135,14 @@ def assignment_set(
         .filter(period=period, assessor=assessor)
         .first()
     )
+    _check_expected(period, assessor, existing, expected_version, expected_fingerprint)
     if existing is not None:
         if existing.aspects == codes:
             return existing, False
         before = _state(existing)
         existing.aspects = codes
-        existing.save(update_fields=["aspects", "updated_at"])
+        existing.version += 1
+        existing.save(update_fields=["aspects", "version", "updated_at"])
         audit_record(
             actor=actor,
             action="assignment.update",

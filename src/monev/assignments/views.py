@@ -94,6 +94,7 @@ def assign(request: HttpRequest) -> HttpResponse:
             period_id=period.pk,
             assessor_id=assessor.pk,
             aspects=form.cleaned_data["aspects"],
+            expected_fingerprint=form.cleaned_data["seen"] or None,
         )
     except DomainError as error:
         if vh.is_htmx(request) and error.status in (409, 422):
