@@ -4,9 +4,9 @@ to show for 2018-2025.
 
 `published-indices.csv` is the project's copy of the published values (quoted with their
 source; shared/reference/published-indices.csv), with each institution's code, kind and
-province added and the instrument named by year: 2018-2019 spbe-2018, 2021-2025 spbe-2020, and
-none for 2020, when there was no national evaluation (the value is kept, flagged doubtful).
-Kota Bandung's own history lives in `data.PUBLISHED_HISTORY`; the national average is not an
+province added and the instrument named by year: 2018-2019 spbe-2018, 2021-2025 spbe-2020 (the
+file has no value for 2020, when there was no national evaluation). Kota Bandung's own history,
+with its doubtful 2020 value, lives in `data.PUBLISHED_HISTORY`; the national average is not an
 institution and is left out. All of it is demo data (is_demo): `monev demo reset` removes it.
 """
 
@@ -21,11 +21,6 @@ from monev.evaluations.models import PublishedResult
 from monev.institutions.models import Institution
 
 CSV_FILE = Path(__file__).with_name("published-indices.csv")
-NO_EVALUATION_YEAR = 2020
-DOUBTFUL_NOTE = (
-    "Diragukan: tidak ada evaluasi SPBE nasional pada 2020; tahun atau angka dari sumber ini "
-    "belum dapat dipastikan."
-)
 
 
 @dataclass(frozen=True)
@@ -87,8 +82,7 @@ def load_benchmark() -> dict[str, Institution]:
                 index=row.index,
                 predicate=row.predicate,
                 source=row.source,
-                note=DOUBTFUL_NOTE if row.year == NO_EVALUATION_YEAR else row.note,
-                doubtful=row.year == NO_EVALUATION_YEAR,
+                note=row.note,
             )
             for row in data
         ]
