@@ -13,8 +13,16 @@ install: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Monev SPBE needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@# The venv's own pip is whatever the machine's Python bundles, and old ones resolve extras
+	@# against the newest upstream release even in hash mode. So the venv first gets the pip the
+	@# lock pins (by hash), then installs the lock exactly as written: --no-deps, because the
+	@# lock already lists every package, and `pip check` proves that the set is complete.
+	@awk '/^pip==/ {p = 1} p {print} p && !/\\$$/ {exit}' requirements.lock > $(VENV)/pip.lock
+	@test -s $(VENV)/pip.lock || { echo "requirements.lock pins no pip (make lock keeps it)" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
