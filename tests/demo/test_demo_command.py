@@ -26,7 +26,7 @@ from monev.institutions.models import Institution, Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE_CSV = Path("/work/shared/reference/published-indices.csv")
+REFERENCE_CSV = Path(__file__).parents[1] / "fixtures" / "published-indices.csv"
 
 
 @pytest.fixture
@@ -188,7 +188,6 @@ def test_it_loads_the_published_history_with_sources_and_doubts(data_dir):
     assert all(r.source.startswith("http") for r in results.values())
 
 
-@pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="shared/reference is not checked out")
 def test_its_published_history_matches_the_reference_file():
     with REFERENCE_CSV.open(newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["institution"] == data.PUBLISHED_NAME]

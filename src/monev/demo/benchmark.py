@@ -2,8 +2,8 @@
 those indices, so the evaluator's rankings, distributions and peer comparisons have real figures
 to show for 2018-2025.
 
-`published-indices.csv` is the project's copy of the published values (quoted with their
-source; shared/reference/published-indices.csv), with each institution's code, kind and
+`published-indices.csv` is the project's copy of the published values (each quoted with its
+source address), with each institution's code, kind and
 province added and the instrument named by year: 2018-2019 spbe-2018, 2021-2025 spbe-2020 (the
 file has no value for 2020, when there was no national evaluation). Kota Bandung's own history,
 with its doubtful 2020 value, lives in `data.PUBLISHED_HISTORY`; the national average is not an

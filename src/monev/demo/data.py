@@ -1,7 +1,7 @@
 """What the demo is made of. All of it is invented for the demo except the published history,
 which is quoted from the sources named beside each figure.
 
-The story (shared/reference/domain.md): in July 2025 Kota Bandung's self-assessed standing for
+The story: in July 2025 Kota Bandung's self-assessed standing for
 Triwulan II was 3.00 against a target of 4.62, with the ICT audit aspect the weakest, evidence due
 on 18 August 2025 and a mentoring session with the external assessors on 6 August 2025.
 """
@@ -500,7 +500,7 @@ COMMENTS: list[tuple[str, str, str]] = [
 ]
 
 
-# --- published history (quoted; shared/reference/published-indices.csv) ------------------------
+# --- published history (quoted, each figure with its source address) ----------------------------
 
 
 @dataclass(frozen=True)
