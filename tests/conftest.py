@@ -17,6 +17,7 @@ from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Period
 from monev.institutions.models import Institution, Role, Unit
 from people_support import PASSWORD, grant, make_user
+from tools_support import missing_tools_summary
 
 
 @dataclass
@@ -111,6 +112,35 @@ def build_world() -> World:
         period=period,
         **users,
     )
+
+
+# Tests that only make sense on one database carry its marker (declared in pyproject.toml).
+DATABASE_MARKERS = {"postgres": "postgresql", "sqlite": "sqlite"}
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    for item in items:
+        for marker, vendor in DATABASE_MARKERS.items():
+            if marker in item.keywords and connection.vendor != vendor:
+                reason = f"needs {vendor}; this run uses {connection.vendor}"
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# Outermost, so that the summary comes after pytest's own list of skips, just above the counts.
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    yield
+    reasons = [
+        str(report.longrepr[2])
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    ]
+    if lines := missing_tools_summary(reasons):
+        terminalreporter.section("missing tools", yellow=True)
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,6 @@ from monev.institutions.access import access_for
 FIXTURES = Path(__file__).parent / "fixtures"
 PDF_PHRASE = "Peraturan Wali Kota Bandung Nomor 12 Tahun 2024 tentang Arsitektur SPBE"
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the indonesian configuration is PostgreSQL's"
-)
-on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 behaviour")
 
 
 def stored_file(text: str | None) -> StoredFile:
@@ -96,7 +92,7 @@ def test_it_finds_a_quoted_phrase_only_in_that_order(world):
     assert ids(find(world, world.koordinator, '"tata kelola data"')) == [ordered.pk]
 
 
-@on_postgresql
+@pytest.mark.postgres  # the indonesian text search configuration is PostgreSQL's
 def test_it_stems_indonesian_words_on_postgresql(world):
     policy = make(world.institution, "Dokumen kebijakan", "Kebijakannya diberlakukan sejak 2024.")
     service = make(world.institution, "Katalog", "Daftar pelayanan publik yang dilayani dinas.")
@@ -115,7 +111,7 @@ def test_it_stems_indonesian_words_on_postgresql(world):
     assert find(world, world.koordinator, "kelola") == []
 
 
-@on_sqlite
+@pytest.mark.sqlite  # FTS5 prefix matching
 def test_it_matches_word_prefixes_on_sqlite(world):
     policy = make(world.institution, "Dokumen", "Kebijakan diberlakukan sejak 2024.")
     assert ids(find(world, world.koordinator, "kebijak")) == [policy.pk]

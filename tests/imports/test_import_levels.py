@@ -27,6 +27,8 @@ from monev.evaluations import services as evaluation_services
 from monev.evaluations.models import Answer, Milestone
 from monev.imports import services
 from monev.imports.models import ImportBatch
+from monev.institutions.access import access_for
+from monev.reports import self_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -168,14 +170,22 @@ def test_applying_twice_says_it_was_already_applied(world, tmp_path):
     assert world.answer("1").version == 2
 
 
-def test_only_the_uploader_may_apply(world, tmp_path):
+def test_another_persons_batch_is_not_found_on_apply_exactly_like_a_missing_one(world, tmp_path):
     path = csv_file(tmp_path / "l.csv", [["Indikator", "Tingkat"], ["1", "3"]])
     batch = preview(world.koordinator, "levels", path, period_id=world.period.pk)
-    with pytest.raises(Forbidden):
-        services.import_apply(actor=world.operator, batch_id=batch.pk)
-    with pytest.raises(NotFound):
-        services.batch_for(world.operator, batch.pk)
+    with pytest.raises(NotFound) as missing:
+        services.import_apply(actor=world.operator, batch_id=batch.pk + 1000)
+    for someone_else in (world.operator, world.outsider):
+        with pytest.raises(NotFound) as refused:
+            services.import_apply(actor=someone_else, batch_id=batch.pk)
+        assert str(refused.value.message) == str(missing.value.message)
+        with pytest.raises(NotFound):
+            services.batch_for(someone_else, batch.pk)
+        with pytest.raises(NotFound):
+            services.import_discard(actor=someone_else, batch_id=batch.pk)
     assert world.answer("1").level is None
+    batch.refresh_from_db()
+    assert batch.status == "preview"
 
 
 def test_an_operator_may_import_only_their_units_answers(world, tmp_path):
@@ -334,9 +344,6 @@ def test_a_closed_window_milestone_changes_nothing_in_the_preview(world, tmp_pat
 
 
 def test_levels_round_trip_through_the_real_self_assessment_export(world, tmp_path):
-    self_assessment = pytest.importorskip("monev.reports.self_assessment")
-    from monev.institutions.access import access_for
-
     for number, level in (("1", "3"), ("2", "5"), ("7", "1"), ("47", "2")):
         saved(world, number, level)
     submitted(world, "3")
