@@ -8,6 +8,7 @@ import json
 from django.utils import timezone
 
 from monev.audit.models import AuditEvent
+from monev.spreadsheets import csv_safe
 
 COLUMNS = [
     "chain",
@@ -29,9 +30,7 @@ COLUMNS = [
 
 def spreadsheet_safe(value: str) -> str:
     """Text that a spreadsheet will not run as a formula (CSV injection)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+    return csv_safe(value)
 
 
 def write_events_csv(handle, events, indicators: dict[int, str]) -> int:

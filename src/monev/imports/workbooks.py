@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from monev.imports.kinds.base import ImportKind
+from monev.spreadsheets import keep_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAMES = {
@@ -54,6 +55,10 @@ def template_workbook(kind: ImportKind) -> bytes:
     notes.append([str(kind.description)])
     notes.append([_("Replace the example rows with your data; keep the header row.")])
     notes.append([_("The import shows a preview of every change and every rejected row first.")])
+    for sheet in workbook.worksheets:  # text stays text, as in every workbook (issue 14)
+        for row in sheet.iter_rows():
+            for cell in row:
+                keep_text(cell)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

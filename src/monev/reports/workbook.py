@@ -9,6 +9,10 @@ numbers, wrapped text, dates) are styled cells; the rest are plain values.
 
 Headers and explanations are in Bahasa Indonesia whatever the UI language: the workbooks
 follow the ministry's application, and the importer reads the headers back.
+
+Text is always written as text (`keep_text`): a penjelasan, an evidence title or a unit's name
+that starts like a formula ("=HYPERLINK(...)", "+1", "-1", "@A1") or reads as an error value
+("#N/A") stays the text that was typed, never a formula a spreadsheet would run (issue 14).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from monev.spreadsheets import FORMULA_START, formula_like, keep_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CREATOR = "Monev SPBE"
@@ -147,12 +153,8 @@ class Book:
         if streamed:
             self.streamed.append(_StreamedRows(len(self.workbook._sheets), sheet, columns, rows))
             rows = []
-        styled = [(i, column) for i, column in enumerate(columns) if column.styled]
         for row in rows:
-            cells = [_clean(value) if isinstance(value, str) else value for value in row]
-            for i, column in styled:
-                cells[i] = self._cell(sheet, cells[i], column)
-            sheet.append(cells)
+            sheet.append(self._row(sheet, row, columns))
         if about:
             self.legend.append((name, "", about))
         if explain_columns:
@@ -176,18 +178,37 @@ class Book:
 
     @staticmethod
     def _header(sheet, text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, text)
+        cell = WriteOnlyCell(sheet, _clean(text))
+        keep_text(cell)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
         return cell
 
+    @classmethod
+    def _row(cls, sheet, row: Sequence, columns: Sequence[Column]) -> list:
+        """A data row to append: plain values where they need nothing, else styled cells.
+        Every row of every sheet, the Keterangan's included, goes through here, so no text
+        becomes a formula."""
+        cells = []
+        for value, column in zip(row, columns, strict=True):
+            if isinstance(value, str):
+                value = _clean(value)
+                if formula_like(value):
+                    cells.append(cls._cell(sheet, value, column))
+                    continue
+            cells.append(cls._cell(sheet, value, column) if column.styled else value)
+        return cells
+
     @staticmethod
     def _cell(sheet, value, column: Column):
+        """A cell with the column's style (if it has one); text kept text (keep_text)."""
         if value is None or value == "":
             return None
         cell = WriteOnlyCell(sheet, value)
+        keep_text(cell)
         if column.number_format:
             cell.number_format = column.number_format
-        cell.alignment = WRAP if column.wrap else TOP
+        if column.styled:
+            cell.alignment = WRAP if column.wrap else TOP
         return cell
 
     def _legend_sheet(self) -> None:
@@ -200,11 +221,11 @@ class Book:
         self._layout(sheet, columns, "A2")
         sheet.append([self._header(sheet, column.header) for column in columns])
         made = local_datetime(timezone.now())
-        sheet.append(["", "", f"{self.title}. Dibuat oleh {CREATOR} pada {made:%Y-%m-%d %H:%M}."])
+        lines = [("", "", f"{self.title}. Dibuat oleh {CREATOR} pada {made:%Y-%m-%d %H:%M}.")]
         if self.provisional:
-            sheet.append(["", "", self._cell(sheet, PROVISIONAL_NOTE, columns[2])])
-        for sheet_title, header, explanation in self.legend:
-            sheet.append([sheet_title, header, self._cell(sheet, _clean(explanation), columns[2])])
+            lines.append(("", "", PROVISIONAL_NOTE))
+        for line in [*lines, *self.legend]:  # sheet names come from units' names: user text
+            sheet.append(self._row(sheet, line, columns))
 
     def to_bytes(self) -> bytes:
         self._legend_sheet()
@@ -221,7 +242,8 @@ class Book:
 # 29,000 x 9 cells took 4 s of the 3 s allowed. A streamed sheet is laid out by openpyxl as any
 # other (widths, frozen header, autofilter, printing, the header row and the cell styles), and
 # only its data rows are written here, as plain SpreadsheetML rows (numbers as numbers, text as
-# inline strings, the column's style id), into the saved file's <sheetData>.
+# inline strings - never formulas -, the column's style id, with quotePrefix for formula-like
+# text as keep_text gives it), into the saved file's <sheetData>.
 
 
 class _StreamedRows:
@@ -229,26 +251,35 @@ class _StreamedRows:
         self.path = f"xl/worksheets/sheet{number}.xml"  # openpyxl's naming, in sheet order
         self.columns = columns
         self.rows = rows
-        # The style of each styled column, registered with the workbook before it is saved.
+        # The style of each styled column, and of its formula-like text, registered with the
+        # workbook before it is saved.
         self.styles = []
+        self.quoted_styles = []
         for column in columns:
             style = ""
             if column.styled:
                 probe = Book._cell(sheet, 0, column)
                 style = f' s="{probe.style_id}"'
             self.styles.append(style)
+            quoted = Book._cell(sheet, FORMULA_START[0] * 2, column)
+            self.quoted_styles.append(f' s="{quoted.style_id}"')
 
     def xml(self) -> str:
         letters = [get_column_letter(n) for n in range(1, len(self.columns) + 1)]
         parts = []
         for number, row in enumerate(self.rows, start=2):
             cells = []
-            for letter, style, value in zip(letters, self.styles, row, strict=True):
+            for letter, style, quoted, value in zip(
+                letters, self.styles, self.quoted_styles, row, strict=True
+            ):
                 if value is None or value == "":
                     continue
                 reference = f"{letter}{number}"
                 if isinstance(value, str):
-                    text = escape(_clean(value))
+                    value = _clean(value)
+                    if formula_like(value):
+                        style = quoted
+                    text = escape(value, {"\r": "&#13;"})
                     cells.append(
                         f'<c r="{reference}"{style} t="inlineStr"><is><t xml:space="preserve">'
                         f"{text}</t></is></c>"
