@@ -95,6 +95,12 @@ def test_it_refuses_what_is_not_a_number(text):
     assert parse_decimal(text) is None
 
 
+@pytest.mark.parametrize("text", ["\u0663", "\uff13", "2,\u0665", "\u09e9.5"])
+def test_it_takes_only_ascii_digits(text):
+    # Arabic-Indic, fullwidth and Bengali digits: Python's Decimal would read them as numbers.
+    assert parse_decimal(text) is None
+
+
 def _code(path) -> str:
     with pytest.raises(Unreadable) as refused:
         read_table(path)

@@ -14,7 +14,7 @@ from monev.cli.common import (
     instrument_failure,
     use_color,
 )
-from monev.core.csvinput import CsvInputError, parse, score_file
+from monev.core.csvinput import MAX_INPUT_BYTES, CsvInputError, parse, score_file
 from monev.core.engine import ScoringInputError, gap_to_target
 from monev.core.loader import InstrumentError
 from monev.core.numbers import NotExact, exact_str, parse_decimal
@@ -25,7 +25,8 @@ Score one institution. FILE is CSV (UTF-8) with a header row, one of:
   indicator,level   one row per indicator, numbered as in the instrument (sub-items as 35.1)
   aspect,score      published aspect scores (codes such as A1)
   domain,score      published domain scores (codes such as D1)
-Use - to read from standard input. Bad input exits with code 2 and one line per problem."""
+Use - to read from standard input. Bad input exits with code 2 and one line per problem (at
+most 50, then how many more). A file over 1 MiB or 1,000 rows is refused at once."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,10 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def read_input(path: str) -> bytes:
+    """The file's bytes, but no more than one byte past MAX_INPUT_BYTES: a larger file (or an
+    endless standard input) is refused by the reader without being read whole."""
+    limit = MAX_INPUT_BYTES + 1
     if path == "-":
-        return sys.stdin.buffer.read()
+        return sys.stdin.buffer.read(limit)
     with open(path, "rb") as handle:
-        return handle.read()
+        return handle.read(limit)
 
 
 def main(argv: list[str]) -> int:

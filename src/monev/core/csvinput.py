@@ -4,12 +4,19 @@ The file is read strictly and every problem is reported with its line number, so
 coordinator can fix a spreadsheet export in one pass. A UTF-8 byte-order mark and Windows
 line endings are accepted (spreadsheets write them); anything else that is not plain UTF-8
 CSV is refused.
+
+Input that is not a scores file at all is refused with one problem, quickly (issue 14): more
+than MAX_INPUT_BYTES, more than MAX_ROWS rows, or a field longer than Python's csv module
+reads. The input a message repeats is clipped to ECHO_CHARS and its control characters are
+escaped (`echo`), so a message is one short, harmless line on a terminal.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -25,7 +32,7 @@ from monev.core.engine import (
     score_items,
 )
 from monev.core.model import Instrument
-from monev.core.numbers import NotExact, parse_decimal
+from monev.core.numbers import NotExact, is_ascii_digits, parse_decimal
 
 Kind = Literal["indicator", "aspect", "domain"]
 
@@ -39,6 +46,37 @@ HEADERS: dict[tuple[str, str], Kind] = {
     ("domain", "nilai"): "domain",
 }
 EXPECTED = "indicator,level or aspect,score or domain,score"
+
+# Limits far above any real file (the largest instrument has 47 indicators; a scores file is a
+# few kilobytes), so that a wrong or hostile file is refused at once instead of being read.
+MAX_INPUT_BYTES = 1_048_576  # 1 MiB
+MAX_ROWS = 1_000  # non-blank rows after the header
+MAX_KEY_CHARS = 20  # an indicator number (35.1) or an aspect or domain code (A1, D1)
+ECHO_CHARS = 40  # of the input repeated in a message
+TOO_LARGE = (
+    f"the file is larger than {MAX_INPUT_BYTES // 1_048_576} MiB ({MAX_INPUT_BYTES:,} bytes), "
+    "far more than one row per indicator; nothing was read"
+)
+TOO_MANY_ROWS = (
+    f"more than {MAX_ROWS:,} rows, far more than one row per indicator; reading stopped here"
+)
+# C0 and C1 control characters, DEL, and the bidirectional overrides and isolates that make a
+# terminal show text in another order than it is (U+202A-U+202E, U+2066-U+2069).
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters written as escapes, as repr() does (\\x00, \\x1b,
+    \\t, \\u202e): input repeated on a terminal cannot move the cursor, recolour it or hide
+    what follows."""
+    return CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+def echo(text: str) -> str:
+    """Input as a message repeats it: at most ECHO_CHARS characters (then "…"), printable."""
+    if len(text) > ECHO_CHARS:
+        text = text[:ECHO_CHARS] + "…"
+    return printable(text)
 
 
 @dataclass(frozen=True)
@@ -66,6 +104,9 @@ class ScoresFile:
 
 
 def decode(data: bytes) -> str:
+    """The file's text; refused whole if it is larger than MAX_INPUT_BYTES or not UTF-8."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise CsvInputError([CsvProblem(None, TOO_LARGE)])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -75,33 +116,58 @@ def decode(data: bytes) -> str:
         raise CsvInputError([CsvProblem(line, message)]) from None
 
 
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows of `text`, cells stripped, each with its line number (the last line
+    of a row that spans several): the header, then at most MAX_ROWS rows. Past them, or at a
+    field longer than the csv module reads (131,072 characters), reading stops with
+    CsvInputError: one problem, on its line."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    count = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                message = (
+                    f"a field is longer than {csv.field_size_limit():,} characters; "
+                    "reading stopped here"
+                )
+            else:  # pragma: no cover - the reader is not strict: no other error is known
+                message = f"the file cannot be read as CSV ({error}); reading stopped here"
+            raise CsvInputError([CsvProblem(rows.line_num, message)]) from None
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        count += 1
+        if count > MAX_ROWS + 1:  # the header, then MAX_ROWS rows
+            raise CsvInputError([CsvProblem(rows.line_num, TOO_MANY_ROWS)])
+        yield rows.line_num, cells
+
+
 def parse(data: bytes) -> ScoresFile:
     """Read the header and rows; values checked as numbers, keys for duplicates."""
     text = decode(data)
     if not text.strip():
         raise CsvInputError([CsvProblem(None, f"the file is empty; expected a header {EXPECTED}")])
-    rows = csv.reader(io.StringIO(text, newline=""))
     problems: list[CsvProblem] = []
     kind: Kind | None = None
     values: dict[str, Decimal] = {}
     lines: dict[str, int] = {}
-    for row in rows:
-        line = rows.line_num
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
+    for line, cells in csv_rows(text):
         if kind is None:
             header = tuple(cell.lower() for cell in cells)
             kind = HEADERS.get(header) if len(header) == 2 else None  # type: ignore[arg-type]
             if kind is None:
-                message = f"the header must be {EXPECTED}; found {','.join(cells)}"
+                message = f"the header must be {EXPECTED}; found {echo(','.join(cells))}"
                 if len(cells) == 1 and ";" in cells[0]:
                     message += " (the file uses semicolons: save it as CSV with commas)"
                 raise CsvInputError([CsvProblem(line, message)])
             continue
         if len(cells) != 2:
-            message = f"expected 2 columns, found {len(cells)}: {','.join(cells)}"
-            if len(cells) == 3 and cells[1].isdigit() and cells[2].isdigit():
+            message = f"expected 2 columns, found {len(cells)}: {echo(','.join(cells))}"
+            if len(cells) == 3 and is_ascii_digits(cells[1]) and is_ascii_digits(cells[2]):
                 message += " (a decimal comma? write 3.5, not 3,5)"
             problems.append(CsvProblem(line, message))
             continue
@@ -109,15 +175,18 @@ def parse(data: bytes) -> ScoresFile:
         if not key:
             problems.append(CsvProblem(line, f"the {kind} column is empty"))
             continue
+        if len(key) > MAX_KEY_CHARS:
+            problems.append(CsvProblem(line, f"unknown {kind} {echo(key)}"))
+            continue
         try:
             value = parse_decimal(raw_value)
         except NotExact:
             hint = "; use a dot as the decimal separator" if "," in raw_value else ""
-            shown = raw_value or "(empty)"
-            problems.append(CsvProblem(line, f"{kind} {key}: {shown} is not a number{hint}"))
+            shown = echo(raw_value) if raw_value else "(empty)"
+            problems.append(CsvProblem(line, f"{kind} {echo(key)}: {shown} is not a number{hint}"))
             continue
         if key in lines:
-            message = f"{kind} {key} appears again (first on line {lines[key]})"
+            message = f"{kind} {echo(key)} appears again (first on line {lines[key]})"
             problems.append(CsvProblem(line, message))
             continue
         values[key], lines[key] = value, line
@@ -151,7 +220,7 @@ def _located(scores: ScoresFile, problem: InputProblem) -> CsvProblem:
     leading = [word.rstrip(";:,") for word in message.split(" ")[:3]]
     if problem.key in scores.lines and problem.key not in leading:
         message = f"{scores.kind} {problem.key}: {message}"
-    return CsvProblem(scores.lines.get(problem.key), message)
+    return CsvProblem(scores.lines.get(problem.key), printable(message))
 
 
 def score_bytes(instrument: Instrument, data: bytes, *, missing: Missing = "error") -> Result:

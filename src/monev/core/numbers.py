@@ -13,8 +13,11 @@ import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-PLAIN_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
-FRACTION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
+# ASCII digits only: Python's int() and Decimal() also take other scripts' digits (Arabic-Indic
+# "٣", fullwidth "３", ...) as numbers, which no one means in a score, and "$" would let a
+# trailing newline through.
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
+FRACTION = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*/\s*([0-9]+(?:\.[0-9]+)?)\s*\Z")
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 
@@ -52,8 +55,15 @@ def to_fraction(value: object) -> Fraction:
     raise NotExact(f"expected a number, got {type(value).__name__}")
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Whether `text` is a whole number in ASCII digits ("12"); str.isdigit alone also takes
+    "٣" and "³", which int() then reads as 3 or refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_decimal(text: str) -> Decimal:
-    """Parse a plain decimal as typed by a person ("3", "2.50"); no exponents, no NaN."""
+    """Parse a plain decimal as typed by a person ("3", "2.50"); no exponents, no NaN, and
+    ASCII digits only."""
     text = text.strip()
     if not PLAIN_DECIMAL.match(text):
         raise NotExact(f"{text!r} is not a number")

@@ -28,8 +28,6 @@ index reachable (a second program maximises the gain) and the cheapest plan that
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -37,7 +35,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from monev.core.csvinput import CsvInputError, CsvProblem, decode
+from monev.core.csvinput import CsvInputError, CsvProblem, csv_rows, decode, echo
 from monev.core.engine import (
     InputProblem,
     Score,
@@ -46,7 +44,7 @@ from monev.core.engine import (
     split_indicator_hint,
 )
 from monev.core.model import Instrument
-from monev.core.numbers import NotExact, exact_str, parse_decimal
+from monev.core.numbers import NotExact, exact_str, is_ascii_digits, parse_decimal
 
 # --- effort --------------------------------------------------------------------------------
 
@@ -514,45 +512,40 @@ def read_efforts(instrument: Instrument, data: bytes) -> dict[tuple[str, int], D
     at once as CsvInputError, with its line number."""
     text = decode(data)
     expected = ",".join(EFFORT_HEADER)
-    rows = csv.reader(io.StringIO(text, newline=""))
     problems: list[CsvProblem] = []
     efforts: dict[tuple[str, int], Decimal] = {}
     lines: dict[tuple[str, int], int] = {}
     low, high = instrument.scale.min, instrument.scale.max
     header_seen = False
-    for row in rows:
-        line = rows.line_num
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
+    for line, cells in csv_rows(text):
         if not header_seen:
             if tuple(cell.lower() for cell in cells) != EFFORT_HEADER:
-                message = f"the header must be {expected}; found {','.join(cells)}"
+                message = f"the header must be {expected}; found {echo(','.join(cells))}"
                 raise CsvInputError([CsvProblem(line, message)])
             header_seen = True
             continue
         if len(cells) != 3:
-            message = f"expected 3 columns, found {len(cells)}: {','.join(cells)}"
+            message = f"expected 3 columns, found {len(cells)}: {echo(','.join(cells))}"
             problems.append(CsvProblem(line, message))
             continue
         number, raw_level, raw_effort = cells
         row_problems = []
         if number not in instrument.items_by_number:
             hint = split_indicator_hint(instrument, number)
-            row_problems.append(f"unknown indicator {number or '(empty)'}{hint}")
-        level = int(raw_level) if raw_level.isdigit() else None
+            row_problems.append(f"unknown indicator {echo(number) or '(empty)'}{hint}")
+        level = int(raw_level) if is_ascii_digits(raw_level) else None
         if level is None or not low < level <= high:
-            shown = raw_level or "(empty)"
+            shown = echo(raw_level) or "(empty)"
             row_problems.append(f"to_level {shown} must be a whole level {low + 1}-{high}")
         try:
             effort = parse_decimal(raw_effort)
         except NotExact:
             effort = None
         if effort is None or effort < 0:
-            shown = raw_effort or "(empty)"
+            shown = echo(raw_effort) or "(empty)"
             row_problems.append(f"effort {shown} must be a number, 0 or more")
         if row_problems:
-            problems += [CsvProblem(line, f"indicator {number}: {p}") for p in row_problems]
+            problems += [CsvProblem(line, f"indicator {echo(number)}: {p}") for p in row_problems]
             continue
         assert level is not None and effort is not None
         key = (number, level)

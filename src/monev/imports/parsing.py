@@ -291,7 +291,7 @@ def parse_decimal(text: str) -> Decimal | None:
         if "." in text or text.count(",") > 1:
             return None
         text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", text):  # ASCII digits only
         return None
     try:
         value = Decimal(text)
