@@ -3,6 +3,7 @@ production checks, single sign-on): a bad value stops start-up with a message na
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,6 +37,26 @@ def envlist(name: str, default: list[str], env: Mapping[str, str] = os.environ) 
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def envnetworks(
+    name: str, default: list[str], env: Mapping[str, str] = os.environ
+) -> tuple[Network, ...]:
+    """Comma-separated addresses or networks (`10.0.0.0/8, ::1`): an address is a network of
+    one."""
+    networks = []
+    for item in envlist(name, default, env):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be IP addresses or networks (e.g. 10.0.0.0/8) separated by "
+                f"commas; {item!r} is neither"
+            ) from None
+    return tuple(networks)
 
 
 def envsecret(name: str, env: Mapping[str, str] = os.environ) -> str | None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monev import production
 from monev.accounts.oidc_config import oidc_settings
-from monev.environment import envbool, envint, envlist, envsecret
+from monev.environment import envbool, envint, envlist, envnetworks, envsecret
 from monev.logs import logging_config
 from monev.paths import data_dir
 from monev.web.security import csp_directives
@@ -228,6 +228,12 @@ AXES_ENABLED = envbool("MONEV_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = envint("MONEV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("MONEV_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Against password spraying (one password tried on many usernames): after
+# MONEV_LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords for any usernames from one address, that
+# address waits too. Ten times the per-account limit, for the same shared office address: a
+# few colleagues' typos lock nobody else (0 turns it off). monev/accounts/throttle.py.
+MONEV_LOGIN_ADDRESS_FAILURE_LIMIT = envint("MONEV_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+AXES_HANDLER = "monev.accounts.throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_WHITELIST_CALLABLE = "monev.accounts.throttle.is_not_password_sign_in"
@@ -237,6 +243,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every `monev` command
 # Reverse proxies in front of the server, whose X-Forwarded-For gives the client's address.
 MONEV_PROXY_COUNT = envint("MONEV_PROXY_COUNT", 0)
+# Who sees /readyz's details (each check, queue depth, unapplied migrations): these addresses
+# or networks only (the client's address as above); everyone else gets the status alone.
+MONEV_READYZ_ALLOWED = envnetworks("MONEV_READYZ_ALLOWED", ["127.0.0.0/8", "::1"])
 
 # Sessions last a working day from sign-in (MONEV_SESSION_HOURS), or until the browser closes.
 SESSION_COOKIE_AGE = envint("MONEV_SESSION_HOURS", 8) * 3600
@@ -244,6 +253,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("MONEV_SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 # Instrument files an evaluator adds, beside the built-in ones.
 MONEV_INSTRUMENT_DIRS = [DATA_DIR / "instruments"]
+
+# Every audit chain's head, kept outside the database by `monev audit anchor` and `monev
+# backup`, so that deleting the newest events with their chain head is noticed (monev/audit/
+# anchor.py, docs/backup.md). An absolute path; the cron jobs run in other folders.
+MONEV_AUDIT_ANCHOR = Path(os.environ.get("MONEV_AUDIT_ANCHOR") or DATA_DIR / "audit-anchor.json")
 
 # Security headers; HTTPS-only cookies when served over HTTPS (MONEV_HTTPS=true).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -62,3 +62,32 @@ def test_it_tells_the_caller_who_they_are_and_where_they_belong(world):
     assert membership["institution"]["code"] == "kota-contoh"
     assert membership["unit"]["code"] == "A"
     assert Api.session(world.koordinator).ok("get", "/me")["memberships"][0]["unit"] is None
+
+
+def test_a_token_cannot_create_tokens(world):
+    # A leaked token must not be able to mint successors that outlive its revocation.
+    token, secret = services.token_create(actor=world.operator, name="skrip")
+    response = Api.with_secret(secret).post("/tokens", {"name": "anak"})
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "session_required"
+    assert "/akun/token/" in error["message"] and "monev token" in error["message"]
+    assert list(ApiToken.objects.filter(user=world.operator)) == [token]
+    assert not AuditEvent.objects.filter(action="token.create", after__name="anak").exists()
+
+
+def test_a_session_with_a_token_header_cannot_create_tokens_either(world):
+    # The token decides who calls (test_api_auth): so it also decides that this is a token call.
+    _token, secret = services.token_create(actor=world.operator, name="skrip")
+    api = Api.session(world.operator)
+    api.headers = {"Authorization": f"Bearer {secret}"}
+    assert api.post("/tokens", {"name": "anak"}).status_code == 403
+
+
+def test_it_says_how_each_token_was_created(world):
+    services.token_create(actor=world.operator, name="lama")  # made before origins were kept
+    api = Api.session(world.operator)
+    created = api.ok("post", "/tokens", {"name": "lewat-api"}, status=201)
+    assert created["origin"] == "api"
+    origins = {t["name"]: t["origin"] for t in api.ok("get", "/tokens")}
+    assert origins == {"lewat-api": "api", "lama": "unknown"}

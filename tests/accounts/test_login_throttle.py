@@ -10,11 +10,13 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user
 from django.core.management import call_command
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from api_support import Api
 from monev.accounts.throttle import client_ip
 
 LIMIT = 5  # the default MONEV_LOGIN_FAILURE_LIMIT
+ADDRESS_LIMIT = 50  # the default MONEV_LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def sign_in(client, username: str, password: str, **extra):
@@ -30,6 +32,7 @@ def throttled(settings):
     assert settings.AXES_ENABLED
     assert settings.AXES_FAILURE_LIMIT == LIMIT
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 15 * 60
+    assert settings.MONEV_LOGIN_ADDRESS_FAILURE_LIMIT == ADDRESS_LIMIT
 
 
 def test_wrong_passwords_below_the_limit_only_show_the_form_again(client, world):
@@ -140,3 +143,54 @@ def test_the_address_behind_reverse_proxies_is_the_one_the_outermost_proxy_saw(s
     assert client_ip(request) == "10.0.0.1"
     settings.MONEV_PROXY_COUNT = 2
     assert client_ip(request) == "198.51.100.7"  # not the forgeable left-most entry
+
+
+def spray(client, count: int, start: int = 0):
+    """One wrong password for each of `count` usernames: password spraying."""
+    return [sign_in(client, f"pegawai{n}", "Rahasia2025!") for n in range(start, start + count)]
+
+
+def test_spraying_many_usernames_from_one_address_locks_that_address(world, password):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+
+    responses = spray(attacker, ADDRESS_LIMIT)
+
+    assert [r.status_code for r in responses[:-1]] == [200] * (ADDRESS_LIMIT - 1)
+    assert responses[-1].status_code == 429
+    assert "Akses masuk dari alamat Anda dikunci" in responses[-1].content.decode()
+    # Every account from that address waits now, even with the right password ...
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "koordinator", password).status_code == 429
+    # ... but not from elsewhere.
+    assert sign_in(Client(REMOTE_ADDR="198.51.100.20"), "koordinator", password).status_code == 302
+
+
+def test_a_sign_in_that_succeeds_does_not_reset_the_count_of_its_address(world, password):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    spray(attacker, ADDRESS_LIMIT - 1)
+    # The attacker's own account: resets its own failures, not the address's.
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "operator", password).status_code == 302
+
+    assert spray(attacker, 1, start=ADDRESS_LIMIT)[0].status_code == 429
+
+
+def test_an_office_behind_one_address_is_not_locked_by_a_few_colleagues_typos(world, password):
+    office = "198.51.100.30"
+    for name in ("asesor_internal", "pimpinan", "operator_b", "asesor_eksternal"):
+        fail(Client(REMOTE_ADDR=office), name, LIMIT)  # each locks only their own account
+
+    assert sign_in(Client(REMOTE_ADDR=office), "koordinator", password).status_code == 302
+
+
+def test_the_address_lock_lifts_after_the_cool_off(world, password):
+    spray(Client(REMOTE_ADDR="203.0.113.9"), ADDRESS_LIMIT)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "koordinator", password).status_code == 302
+
+
+def test_an_administrator_can_lift_the_address_lock(world, password):
+    spray(Client(REMOTE_ADDR="203.0.113.9"), ADDRESS_LIMIT)
+
+    call_command("axes_reset_ip", "203.0.113.9")
+
+    assert sign_in(Client(REMOTE_ADDR="203.0.113.9"), "koordinator", password).status_code == 302

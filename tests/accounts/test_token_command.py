@@ -59,3 +59,10 @@ def test_it_refuses_an_unknown_user_or_another_users_token(world):
         run("revoke", "koordinator", str(token.pk))
     with pytest.raises(CommandError):
         run("create", "operator", "--name", "  ")
+
+
+def test_it_lists_how_each_token_was_created(world):
+    run("create", "operator", "--name", "integrasi")
+    out, _err = run("list", "operator")
+    assert "ORIGIN" in out
+    assert "command" in next(line for line in out.splitlines() if "integrasi" in line)

@@ -3,7 +3,10 @@ after a confirmation; one person never sees or revokes another's tokens."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -120,3 +123,36 @@ def test_one_person_cannot_see_or_revoke_anothers_token(world, client_of, method
 def test_the_page_needs_a_sign_in(db):
     response = Client().get(TOKENS)
     assert response.status_code == 302 and "/masuk/" in response["Location"]
+
+
+def row_of(html: str, name: str) -> str:
+    start = html.index(f'<th scope="row">{name}</th>')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_the_page_shows_how_each_token_was_created(world, client_of):
+    services.token_create(actor=world.koordinator, name="lama")  # before origins were kept
+    client = client_of(world.koordinator)
+    client.cookies["django_language"] = "en"
+    assert client.post(TOKENS, {"name": "dari-halaman"}).status_code == 201
+    call_command(
+        "token",
+        "create",
+        "koordinator",
+        "--name",
+        "dari-perintah",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    api = Client()
+    api.force_login(world.koordinator)
+    created = api.post("/api/v1/tokens", {"name": "dari-api"}, content_type="application/json")
+    assert created.status_code == 201
+
+    html = client.get(TOKENS).content.decode()
+
+    assert "Created with" in html
+    assert "on this page" in row_of(html, "dari-halaman")
+    assert "monev token" in row_of(html, "dari-perintah")
+    assert "API, signed in" in row_of(html, "dari-api")
+    assert "not recorded" in row_of(html, "lama")

@@ -26,6 +26,7 @@ from operations_support import (
 )
 
 import monev
+from monev.audit.models import AuditEvent, ChainHead
 from monev.evidence import services
 from monev.evidence.models import StoredFile
 from monev.operations.database import current_counts
@@ -286,3 +287,78 @@ def test_a_backup_piped_to_standard_output_restores(populated, tmp_path, deploym
 
     assert result.returncode == 0, result.stderr
     assert target.table_counts() == current_counts()
+
+
+def archived_anchor(archive) -> dict:
+    with tarfile.open(archive) as tar:
+        return json.load(tar.extractfile("audit/anchor.json"))
+
+
+def test_a_backup_carries_the_audit_anchor_of_its_dump_and_renews_the_live_one(
+    populated, tmp_path, settings
+):
+    archive = backup(tmp_path)
+
+    anchor = archived_anchor(archive)
+    heads = {h.key: {"seq": h.last_seq, "hash": h.last_hash} for h in ChainHead.objects.all()}
+    assert anchor["chains"] == heads and heads
+    assert "audit/anchor.json" in manifest_of(archive)["members"]
+    assert json.loads(settings.MONEV_AUDIT_ANCHOR.read_text()) == anchor
+
+
+def test_a_backup_of_a_truncated_audit_trail_keeps_the_old_anchor_and_warns(
+    populated, tmp_path, settings
+):
+    call_command("audit", "anchor", stdout=StringIO(), stderr=StringIO())
+    before = settings.MONEV_AUDIT_ANCHOR.read_text()
+    head = ChainHead.objects.get(key=f"institution:{populated.institution.pk}")
+    AuditEvent.objects.filter(chain=head.key, seq=head.last_seq).delete()
+    last = AuditEvent.objects.get(chain=head.key, seq=head.last_seq - 1)
+    ChainHead.objects.filter(pk=head.pk).update(last_seq=last.seq, last_hash=last.hash)
+    err = StringIO()
+
+    call_command("backup", out=str(tmp_path / "backup.tar"), stdout=StringIO(), stderr=err)
+
+    assert (tmp_path / "backup.tar").exists()  # the backup itself is still made
+    assert "newest events were deleted" in err.getvalue()
+    assert "anchor was not renewed" in err.getvalue()
+    assert settings.MONEV_AUDIT_ANCHOR.read_text() == before
+
+
+def test_a_restore_brings_the_anchor_so_a_later_truncation_is_detected(
+    populated, tmp_path, deployments
+):
+    archive = backup(tmp_path)
+    target = deployments.make()
+    assert target.run("restore", str(archive)).returncode == 0
+
+    restored = target.data_dir / "audit-anchor.json"
+    assert json.loads(restored.read_text()) == archived_anchor(archive)
+    chain = f"institution:{populated.institution.pk}"
+    truncated = target.run(
+        "shell",
+        "-c",
+        "from monev.audit.models import AuditEvent, ChainHead; "
+        f"head = ChainHead.objects.get(key='{chain}'); "
+        "AuditEvent.objects.filter(chain=head.key, seq=head.last_seq).delete(); "
+        "last = AuditEvent.objects.get(chain=head.key, seq=head.last_seq - 1); "
+        "ChainHead.objects.filter(pk=head.pk).update(last_seq=last.seq, last_hash=last.hash)",
+    )
+    assert truncated.returncode == 0, truncated.stderr
+    verify = target.run("audit", "verify")
+    assert verify.returncode == 1
+    assert "newest events were deleted" in verify.stderr
+
+
+def test_a_restore_refuses_to_replace_another_audit_anchor(populated, tmp_path, deployments):
+    archive = backup(tmp_path)
+    target = deployments.make()
+    other = target.data_dir / "audit-anchor.json"
+    other.write_text('{"format": "monev-audit-anchor"}')
+
+    result = target.run("restore", str(archive))
+
+    assert result.returncode != 0
+    assert "different audit anchor" in result.stderr and "Nothing was restored" in result.stderr
+    assert other.read_text() == '{"format": "monev-audit-anchor"}'
+    assert target.table_counts() == {}

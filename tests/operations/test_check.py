@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from operations_support import Deployment, upload
 
-from monev.audit.models import AuditEvent
+from monev.audit.models import AuditEvent, ChainHead
 from monev.evidence.models import StoredFile
 
 
@@ -121,3 +121,16 @@ def test_check_before_migrate_runs_the_system_checks_and_says_integrity_waits(tm
 
     assert result.returncode == 0, result.stderr
     assert "Integrity checks skipped: the database has no tables yet" in result.stdout
+
+
+def test_it_fails_when_the_newest_audit_events_were_deleted_after_the_anchor(world, files):
+    call_command("audit", "anchor", stdout=StringIO(), stderr=StringIO())
+    head = ChainHead.objects.get(key=f"institution:{world.institution.pk}")
+    last = AuditEvent.objects.get(chain=head.key, seq=head.last_seq - 1)
+    AuditEvent.objects.filter(chain=head.key, seq=head.last_seq).delete()
+    ChainHead.objects.filter(pk=head.pk).update(last_seq=last.seq, last_hash=last.hash)
+
+    err = failing_check("--integrity-only")
+
+    assert f"AUDIT    chain {head.key}, event #{head.last_seq}" in err
+    assert "newest events were deleted" in err

@@ -7,11 +7,13 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from monev.environment import envnetworks
 from monev.evidence import tasks
 from monev.web import health
 
@@ -120,3 +122,47 @@ def test_probes_refuse_other_methods(client):
 def test_the_probe_urls_can_be_reversed():
     assert reverse("healthz") == "/healthz"
     assert reverse("readyz") == "/readyz"
+
+
+def test_readiness_shows_only_its_status_to_an_address_not_allowed(client):
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 200
+    assert body(response) == {"status": "ready"}
+
+
+def test_readiness_tells_an_address_not_allowed_only_that_it_is_not_ready(client, monkeypatch):
+    known = health.known_migrations() | {("evidence", "9999_not_yet_applied")}
+    monkeypatch.setattr(health, "known_migrations", lambda: known)
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 503
+    assert body(response) == {"status": "not ready"}
+
+
+def test_behind_a_proxy_the_forwarded_address_decides_on_the_details(client, settings):
+    settings.MONEV_PROXY_COUNT = 1
+    # nginx on the same machine: REMOTE_ADDR is loopback, the client is in X-Forwarded-For,
+    # and a client's own forged entry (left of it) does not count.
+    outside = client.get(
+        "/readyz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.7"
+    )
+    assert body(outside) == {"status": "ready"}
+    local = client.get("/readyz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1")
+    assert "checks" in body(local)
+
+
+def test_the_allowed_networks_are_a_setting(client, settings):
+    settings.MONEV_READYZ_ALLOWED = envnetworks("X", [], {"X": "10.0.0.0/8, 192.0.2.5"})
+    assert "checks" in body(client.get("/readyz", REMOTE_ADDR="10.1.2.3"))
+    assert "checks" in body(client.get("/readyz", REMOTE_ADDR="192.0.2.5"))
+    assert body(client.get("/readyz", REMOTE_ADDR="127.0.0.1")) == {"status": "ready"}
+
+
+def test_by_default_only_loopback_addresses_see_the_details(client, settings):
+    allowed = settings.MONEV_READYZ_ALLOWED
+    assert {str(network) for network in allowed} == {"127.0.0.0/8", "::1/128"}
+    assert "checks" in body(client.get("/readyz", REMOTE_ADDR="::1"))
+
+
+def test_a_bad_allowed_network_stops_start_up_naming_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="MONEV_READYZ_ALLOWED"):
+        envnetworks("MONEV_READYZ_ALLOWED", [], {"MONEV_READYZ_ALLOWED": "10.0.0.0/8, intranet"})

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from monev.accounts import selectors, services
 from monev.accounts.models import ApiToken
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, InstitutionRefOut, UnitOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, Id, InstitutionRefOut, UnitOut
 
 router = Router(tags=["accounts"])
 
@@ -38,6 +38,12 @@ class TokenOut(Schema):
     last_used_at: datetime | None
     revoked_at: datetime | None
     active: bool
+    origin: str = Field(
+        description="how the token was made: `page` (the tokens page), `api` (this API with "
+        "the browser session), `command` (`monev token create`), `unknown` (made before this "
+        "was recorded). A token cannot make tokens.",
+        examples=["page"],
+    )
 
 
 class TokenCreatedOut(TokenOut):
@@ -65,6 +71,7 @@ def _token(token: ApiToken) -> dict:
         "last_used_at": token.last_used_at,
         "revoked_at": token.revoked_at,
         "active": token.revoked_at is None,
+        "origin": token.origin,
     }
 
 
@@ -100,14 +107,20 @@ def token_list(request):
 @router.post("/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS}, summary="Create a token")
 def token_create(request, payload: TokenCreateIn):
     """A new personal token for the caller. The response holds the secret: copy it now, it
-    cannot be shown again."""
-    token, secret = services.token_create(actor=request.auth, name=payload.name)
+    cannot be shown again. Only with the browser session: a call made with a token answers 403
+    `session_required` (a token cannot make tokens)."""
+    token, secret = services.token_create(
+        actor=request.auth,
+        name=payload.name,
+        origin=ApiToken.Origin.API,
+        via_token=getattr(request, "api_token", None),
+    )
     return Status(201, {**_token(token), "secret": secret})
 
 
 @router.delete(
     "/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS}, summary="Revoke a token"
 )
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     """Stop one of the caller's tokens working, at once. Revoking twice is harmless."""
     return _token(services.token_revoke(actor=request.auth, token_id=token_id))

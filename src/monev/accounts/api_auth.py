@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from monev.accounts.services import token_authenticate
+from monev.accounts.services import token_for_secret
 from monev.errors import Forbidden
 
 
@@ -18,10 +18,14 @@ class CsrfFailed(Forbidden):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for_secret(token)
+        if found is None:
+            return None
+        # Kept on the request so that services can tell a token call from a session call
+        # (a token may not create tokens).
+        request.api_token = found
+        request.user = found.user
+        return found.user
 
 
 class SessionAuth(NinjaSessionAuth):

@@ -41,9 +41,20 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a hash is stored; the token is shown once, when created."""
+    """A personal API token. Only a hash is stored; the token is shown once, when created.
+
+    Only a signed-in person (the tokens page, the API with the browser session) or the server's
+    shell (`monev token`) makes tokens, never another token: revoking a leaked token then leaves
+    no successor it minted behind. `origin` records which of them made each one."""
 
     PREFIX = "monev_"
+
+    class Origin(models.TextChoices):
+        PAGE = "page", _("on this page")
+        API = "api", _("API, signed in")
+        COMMAND = "command", _("command monev token")
+        # Tokens made before the origin was kept (some may have been made by another token).
+        UNKNOWN = "unknown", _("not recorded")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -52,6 +63,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(
+        _("created with"), max_length=10, choices=Origin.choices, default=Origin.UNKNOWN
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from monev.accounts import selectors, services
 from monev.accounts.forms import TokenCreateForm
+from monev.accounts.models import ApiToken
 from monev.errors import InvalidInput
 
 
@@ -38,7 +39,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form=form, status=422)
     try:
-        token, secret = services.token_create(actor=request.user, name=form.cleaned_data["name"])
+        token, secret = services.token_create(
+            actor=request.user, name=form.cleaned_data["name"], origin=ApiToken.Origin.PAGE
+        )
     except InvalidInput as error:
         form.add_error("name", str(error.message))
         return _render(request, form=form, status=error.status)

@@ -4,11 +4,15 @@ transaction: the event is committed together with the change, or not at all."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from monev.audit.anchor import Anchor
 from monev.audit.chain import GENESIS, canonical, event_hash
 from monev.audit.models import AuditEvent, ChainHead
 
@@ -97,8 +101,9 @@ class ChainBreak:
     problem: str
 
 
-def audit_verify() -> tuple[int, list[ChainBreak]]:
-    """Recompute every chain; (events checked, breaks found)."""
+def audit_verify(anchor: Anchor | None = None) -> tuple[int, list[ChainBreak]]:
+    """Recompute every chain, and compare it with `anchor` if given (anchor_breaks);
+    (events checked, breaks found)."""
     breaks: list[ChainBreak] = []
     checked = 0
     heads = {head.key: head for head in ChainHead.objects.all()}
@@ -117,4 +122,53 @@ def audit_verify() -> tuple[int, list[ChainBreak]]:
         head = heads.get(key)
         if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
             breaks.append(ChainBreak(key, head.last_seq, "latest events missing (deleted?)"))
+    if anchor is not None:
+        breaks.extend(anchor_breaks(anchor))
     return checked, breaks
+
+
+# Chains per query when looking up the anchored events (an OR of this many conditions).
+ANCHOR_BATCH = 200
+
+
+def anchor_breaks(anchor: Anchor) -> list[ChainBreak]:
+    """Where the trail no longer reaches `anchor`: an anchored event that is gone (the newest
+    events deleted, with the chain head or not) or whose hash changed (the chain rewritten with
+    fresh hashes up to there). Neither shows in the chain by itself. Events after the anchored
+    ones are not judged: the chain has grown since, as it should."""
+    wanted = sorted(anchor.chains.items())
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), ANCHOR_BATCH):
+        batch = wanted[start : start + ANCHOR_BATCH]
+        condition = reduce(or_, (Q(chain=key, seq=seq) for key, (seq, _hash) in batch))
+        found.update(AuditEvent.objects.filter(condition).values_list("chain", "hash"))
+    missing = [key for key, _head in wanted if key not in found]
+    last_seq = dict(
+        AuditEvent.objects.filter(chain__in=missing)
+        .values("chain")
+        .annotate(last=Max("seq"))
+        .values_list("chain", "last")
+    )
+    breaks = []
+    when = f"the anchor of {anchor.at}"
+    for key, (seq, hash_) in wanted:
+        if key in found:
+            if found[key] != hash_:
+                problem = (
+                    f"its hash differs from the anchor's ({when}): the chain was rewritten "
+                    "up to this event"
+                )
+                breaks.append(ChainBreak(key, seq, problem))
+            continue
+        last = last_seq.get(key)
+        if last is None:
+            problem = f"the chain has no events, but {when} recorded #{seq}: it was deleted"
+        elif last < seq:
+            problem = (
+                f"the chain ends at event #{last}, but {when} recorded #{seq}: "
+                "the newest events were deleted"
+            )
+        else:
+            problem = f"missing, though {when} recorded it: events were deleted"
+        breaks.append(ChainBreak(key, seq, problem))
+    return breaks

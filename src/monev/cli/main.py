@@ -27,7 +27,10 @@ Every other command is a Django management command, e.g.:
   serve              the production web server (gunicorn; docs/deploy.md)
   collectstatic      gather the static files for `serve` (once per release)
   demo               load the demo data (Pemerintah Kota Bandung)
-  audit verify       check the audit trail's hash chains (exit 1 on tampering)
+  audit verify       check the audit trail's hash chains against the anchor (exit 1 on
+                     tampering; --anchor FILE: a copy of the anchor kept elsewhere)
+  audit anchor       record every chain's head outside the database (MONEV_AUDIT_ANCHOR)
+                     and print it for a log: deleting the newest events is then noticed
   cycle close-due    lock answers whose self-assessment deadline has passed (cron)
   token create USER  make a personal API token (also: token list, token revoke)
   sso_check          check the single sign-on settings and role map
@@ -41,9 +44,11 @@ Every other command is a Django management command, e.g.:
                      (--institution CODE) from .xlsx/CSV; nothing written if a row is rejected
                      (institutions|periods|assessor-assignments: rows name their institution)
   evaluator USER     --national | --province NAME | --none: who oversees which institutions
-  backup             one archive: database, evidence files, SHA-256 manifest (--out FILE)
+  backup             one archive: database, evidence files, audit anchor, SHA-256 manifest
+                     (--out FILE); renews the audit anchor
   restore FILE       restore a backup into an empty deployment, verifying every checksum
-  check              system checks, then evidence checksums and the audit chain (exit 1)
+  check              system checks, then evidence checksums and the audit chain against
+                     the anchor (exit 1)
   createsuperuser    create an administrator account
 
 `monev help` lists them all; `monev COMMAND --help` explains one.

@@ -4,6 +4,8 @@
     files/evidence/ab/cd/abcd...                     evidence files, by their storage name
     instruments/...                                  instrument files an evaluator added
                                                      (MONEV_DATA_DIR/instruments)
+    audit/anchor.json                                the audit chains' heads in the dump
+                                                     (monev.audit.anchor)
     manifest.json                                    last: SHA-256 and size of every member,
                                                      version, migrations, engine, counts
 
@@ -31,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 import monev
+from monev.audit import anchor as audit_anchor
 from monev.evidence.storage import PREFIX
 from monev.operations import database
 from monev.operations.progress import Progress
@@ -41,6 +44,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 FILES = "files/"
 INSTRUMENTS = "instruments/"
+ANCHOR = "audit/anchor.json"
 GZIP_SUFFIXES = (".tar.gz", ".tgz")
 
 
@@ -58,6 +62,7 @@ class BackupResult:
     seconds: float
     tables: int
     rows: int
+    anchor: audit_anchor.Anchor
     misnamed: list[str] = field(default_factory=list)
 
 
@@ -137,7 +142,9 @@ def write_backup(out: str, progress_stream, log: Callable[[str], None]) -> Backu
     with tempfile.TemporaryDirectory(dir=settings.DATA_DIR, prefix=".backup-") as work:
         dump_path = Path(work) / "dump"
         log(f"Dumping the {engine} database ...")
+        dumped_at = timezone.now()
         state = database.dump(dump_path)
+        anchor = audit_anchor.from_heads(state["audit_heads"], at=dumped_at)
         names = list(evidence_names())
         sizes = {name: default_storage.size(name) for name in names}
         total = sum(sizes.values())
@@ -165,6 +172,8 @@ def write_backup(out: str, progress_stream, log: Callable[[str], None]) -> Backu
             for member, path in instruments:
                 with path.open("rb") as handle_in:
                     members[member] = _add(tar, member, handle_in, path.stat().st_size)
+            anchor_bytes = (anchor.to_json() + "\n").encode("utf-8")
+            members[ANCHOR] = _add(tar, ANCHOR, io.BytesIO(anchor_bytes), len(anchor_bytes))
             counts = state["counts"]
             manifest = {
                 "format": FORMAT,
@@ -201,6 +210,7 @@ def write_backup(out: str, progress_stream, log: Callable[[str], None]) -> Backu
         seconds=time.monotonic() - started,
         tables=len(counts),
         rows=sum(counts.values()),
+        anchor=anchor,
         misnamed=misnamed,
     )
 
@@ -238,7 +248,7 @@ def read_manifest(tar: tarfile.TarFile) -> dict:
         )
     for name in manifest["members"]:
         parts = PurePosixPath(name).parts
-        allowed = name == manifest["database"]["member"] or MEMBER_NAME.match(name)
+        allowed = name in (manifest["database"]["member"], ANCHOR) or MEMBER_NAME.match(name)
         if not allowed or ".." in parts:
             raise ArchiveError(f"The archive names a member it may not hold: {name!r}.")
     return manifest

@@ -3,8 +3,9 @@ and putting a dump back.
 
 SQLite: the online backup API copies the live database page by page into a new file; the copy
 is consistent even while the app writes (WAL). PostgreSQL: `pg_dump --format=custom` inside a
-REPEATABLE READ snapshot that this process exports, so the row counts and migration state in
-the manifest describe exactly the rows in the dump.
+REPEATABLE READ snapshot that this process exports, so the row counts, migration state and
+audit chain heads in the manifest and the archive's audit anchor describe exactly the rows in
+the dump.
 """
 
 from __future__ import annotations
@@ -68,6 +69,19 @@ def applied_migrations(cursor) -> list[list[str]]:
     return [[app, name] for app, name in cursor.fetchall()]
 
 
+AUDIT_HEADS = "audit_chainhead"  # monev.audit.models.ChainHead
+
+
+def audit_heads(execute, tables) -> list[tuple[str, int, str]]:
+    """(key, last_seq, last_hash) of every audit chain, through `execute(sql)` -> rows."""
+    if AUDIT_HEADS not in tables:
+        return []
+    rows = execute(
+        f'SELECT "key", last_seq, last_hash FROM {AUDIT_HEADS} ORDER BY "key"'  # noqa: S608
+    )
+    return [(key, int(seq), hash_) for key, seq, hash_ in rows]
+
+
 def code_migrations() -> set[tuple[str, str]]:
     """The migrations this code has (applied or not)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
@@ -114,10 +128,12 @@ def _dump_sqlite(target: Path) -> dict:
                     "SELECT app, name FROM django_migrations ORDER BY app, name"
                 )
             ]
+        heads = audit_heads(lambda sql: copy.execute(sql).fetchall(), counts)
     return {
         "counts": counts,
         "applied_migrations": applied,
         "server_version": sqlite3.sqlite_version,
+        "audit_heads": heads,
     }
 
 
@@ -185,9 +201,20 @@ def _dump_postgresql(target: Path) -> dict:
         )
         counts = table_counts(cursor)
         applied = applied_migrations(cursor)
+
+        def rows(sql: str) -> list:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+        heads = audit_heads(rows, counts)
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    return {"counts": counts, "applied_migrations": applied, "server_version": version}
+    return {
+        "counts": counts,
+        "applied_migrations": applied,
+        "server_version": version,
+        "audit_heads": heads,
+    }
 
 
 # --- emptiness ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from monev.audit import anchor as audit_anchor
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
 from monev.evidence.models import StoredFile
@@ -30,6 +31,8 @@ class Report:
     audit_events: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the audit anchor added: compared with one (its time), or why not.
+    anchor_note: str = ""
     # storage name -> SHA-256 of the bytes actually read (for restore's comparison)
     hashes: dict[str, str] = field(default_factory=dict)
 
@@ -90,7 +93,19 @@ def check_evidence(report: Report, progress_stream) -> None:
 
 
 def check_audit(report: Report) -> None:
-    checked, breaks = audit_verify()
+    path = audit_anchor.configured_path()
+    try:
+        anchor = audit_anchor.read(path)
+    except audit_anchor.AnchorError as error:
+        report.problems.append(f"ANCHOR   {path} cannot be used: {error}")
+        anchor = None
+    else:
+        report.anchor_note = (
+            f"compared with the audit anchor of {anchor.at}"
+            if anchor is not None
+            else f"no audit anchor at {path}: run `monev audit anchor` (docs/backup.md)"
+        )
+    checked, breaks = audit_verify(anchor)
     report.audit_events = checked
     for item in breaks:
         event = AuditEvent.objects.filter(chain=item.chain, seq=item.seq).first()

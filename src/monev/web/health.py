@@ -8,16 +8,20 @@ missing worker shows there without taking the web servers out of rotation).
 Both are answered by a middleware placed first, before host validation, HTTPS redirects,
 sessions and sign-in: a probe comes by IP address over plain HTTP from inside the network, and
 must neither be redirected nor cost a session lookup. They say nothing an outsider could use:
-no paths, versions or error texts (those go to the log).
+no paths, versions or error texts (those go to the log). /readyz's details (which check fails,
+queue depth, unapplied migrations) go only to MONEV_READYZ_ALLOWED (loopback by default);
+anyone else gets the status code and `{"status": ...}`, all a load balancer needs.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 import uuid
 from functools import cache
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connections
@@ -30,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from monev.accounts.throttle import client_ip
 from monev.db_router import REPLICA, replica_configured
 
 logger = logging.getLogger(__name__)
@@ -111,9 +116,23 @@ def readyz(request: HttpRequest) -> JsonResponse:
     # The replica is not required: without it, dashboards read from the primary.
     required = [name for name in checks if name != "replica"]
     ready = checks["database"]["ok"] and all(checks[name]["ok"] for name in required)
+    status = 200 if ready else 503
+    if not may_see_details(request):
+        return JsonResponse({"status": "ready" if ready else "not ready"}, status=status)
     failing = [name for name, result in checks.items() if not result["ok"]]
     body = {"status": "ready" if ready else "not ready", "failing": failing, "checks": checks}
-    return JsonResponse(body, status=200 if ready else 503)
+    return JsonResponse(body, status=status)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """The client (behind MONEV_PROXY_COUNT proxies, as for sign-in throttling) is in
+    MONEV_READYZ_ALLOWED: queue depth and migration state tell an outsider when a deployment
+    is under way or a worker is down."""
+    try:
+        address = ipaddress.ip_address(client_ip(request) or "")
+    except ValueError:
+        return False
+    return any(address in network for network in settings.MONEV_READYZ_ALLOWED)
 
 
 ENDPOINTS = {"/healthz": healthz, "/healthz/": healthz, "/readyz": readyz, "/readyz/": readyz}
@@ -133,7 +152,10 @@ class HealthCheckMiddleware:
             response = endpoint(request)
         except DatabaseError:  # the connection broke mid-check: not ready, never a 500 page
             logger.warning("readiness check failed", exc_info=True)
-            response = JsonResponse({"status": "not ready", "failing": ["database"]}, status=503)
+            body = {"status": "not ready"}
+            if may_see_details(request):
+                body["failing"] = ["database"]
+            response = JsonResponse(body, status=503)
         if request.method == "HEAD":
             response.content = b""  # a probe by HEAD: the status says it all
         return response

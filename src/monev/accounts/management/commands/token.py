@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from monev.accounts import selectors, services
-from monev.accounts.models import User
+from monev.accounts.models import ApiToken, User
 from monev.errors import DomainError
 
 DEFAULT_NAME = "monev token"
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(str(error.message)) from None
 
     def create(self, user: User, name: str) -> None:
-        token, secret = services.token_create(actor=user, name=name)
+        token, secret = services.token_create(actor=user, name=name, origin=ApiToken.Origin.COMMAND)
         # The secret alone on stdout (TOKEN=$(monev token create ...)); the rest on stderr.
         self.stderr.write(
             f"Token {token.pk} ({token.name!r}) for {user.username}. Copy it now: it is not "
@@ -57,13 +57,16 @@ class Command(BaseCommand):
         if not tokens:
             self.stdout.write(f"{user.username} has no tokens.")
             return
-        header = f"{'ID':>5}  {'PREFIX':<13} {'CREATED':<17} {'LAST USED':<17} {'STATE':<7} NAME"
+        header = (
+            f"{'ID':>5}  {'PREFIX':<13} {'CREATED':<17} {'LAST USED':<17} {'STATE':<7} "
+            f"{'ORIGIN':<8} NAME"
+        )
         self.stdout.write(header)
         for token in tokens:
             state = "revoked" if token.revoked_at else "active"
             self.stdout.write(
                 f"{token.pk:>5}  {token.key_prefix + '…':<13} {_when(token.created_at):<17} "
-                f"{_when(token.last_used_at):<17} {state:<7} {token.name}"
+                f"{_when(token.last_used_at):<17} {state:<7} {token.origin:<8} {token.name}"
             )
 
     def revoke(self, user: User, token_id: int) -> None:

@@ -1,5 +1,6 @@
 """`monev check`: Django's system checks, then Monev's integrity checks: every stored evidence
-file against its SHA-256 (modified, missing, orphan files) and the audit trail's hash chains.
+file against its SHA-256 (modified, missing, orphan files) and the audit trail's hash chains,
+compared with the audit anchor (MONEV_AUDIT_ANCHOR).
 
 It extends Django's own `check` (all its options, such as --deploy, work as before): an app's
 command replaces a core one of the same name. Exits 1 with the list of problems, for cron and
@@ -22,7 +23,8 @@ from monev.operations.progress import human_bytes
 class Command(SystemCheckCommand):
     help = (
         "Django's system checks, then Monev's integrity checks: stored evidence against its "
-        "checksums (modified, missing, orphan files) and the audit chain."
+        "checksums (modified, missing, orphan files) and the audit chain, compared with the "
+        "audit anchor."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +64,8 @@ class Command(SystemCheckCommand):
         report = integrity.check_all(sys.stderr)
         for note in report.notes:
             self.stdout.write(f"note: {note}")
+        if report.anchor_note:
+            self.stdout.write(f"note: {report.anchor_note}")
         if report.ok:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError as DjangoDatabaseError
 
 import monev
+from monev.audit import anchor as audit_anchor
 from monev.operations import archive as backup_archive
 from monev.operations import database, integrity
 from monev.operations.progress import Progress, human_bytes
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             self.stdout.write("Restoring the evidence files ...")
             self.restore_files(tar, manifest)
             self.restore_instruments(tar, manifest)
+            self.restore_anchor(tar, manifest)
         self.verify(manifest, pending, started)
 
     # --- refusals, before anything is written ---------------------------------------------------
@@ -143,6 +145,16 @@ class Command(BaseCommand):
                     f"This deployment already has a different instrument file {target}; "
                     "move it away first. Nothing was restored."
                 )
+        anchor = audit_anchor.configured_path()
+        expected = manifest["members"].get(backup_archive.ANCHOR)
+        if expected and anchor.exists() and _file_sha256(anchor) != expected["sha256"]:
+            # Perhaps the anchor of the deployment this one replaces, newer than the archive:
+            # it shows what the restore will lack, and must not be lost by overwriting it.
+            raise CommandError(
+                f"This deployment already has a different audit anchor {anchor}; move it away "
+                "first (keep it: compare it with the restored trail, `monev audit verify "
+                "--anchor FILE`). Nothing was restored."
+            )
 
     def instrument_targets(self, manifest: dict) -> list[tuple[str, Path]]:
         folder = backup_archive.instrument_dir()
@@ -207,6 +219,22 @@ class Command(BaseCommand):
                 partial.unlink()
                 raise CommandError(f"{member} changed while it was restored.")
             partial.replace(target)
+
+    def restore_anchor(self, tar, manifest: dict) -> None:
+        """The archive's audit anchor (the chain heads of its dump) becomes this deployment's,
+        so that events deleted later from the restored trail are noticed too."""
+        expected = manifest["members"].get(backup_archive.ANCHOR)
+        if expected is None:
+            return  # an archive from before anchors were kept
+        reader = HashingReader(tar.extractfile(tar.getmember(backup_archive.ANCHOR)))
+        data = reader.read(expected["size"] + 1)
+        if reader.hexdigest() != expected["sha256"]:
+            raise CommandError(f"{backup_archive.ANCHOR} changed while it was restored.")
+        path = audit_anchor.configured_path()
+        try:
+            audit_anchor.write(path, data.decode("utf-8", errors="replace"))
+        except audit_anchor.AnchorError as error:
+            raise CommandError(f"The audit anchor {path} was not restored: {error}.") from None
 
     # --- after ----------------------------------------------------------------------------------
 
