@@ -271,12 +271,15 @@ def free_port_available() -> bool:
 
 
 def write_pdf(path: Path, size_mb: int, tag: str) -> None:
-    """Random bytes wrapped as a PDF; `tag` makes each run's file (and hash) different."""
+    """Random bytes as a PDF's stream object (the upload checks a PDF's structure: header,
+    first object, end marker); `tag` makes each run's file (and hash) different."""
     with path.open("wb") as handle:
-        handle.write(f"%PDF-1.4\n% {tag}\n".encode())
+        handle.write(
+            f"%PDF-1.4\n% {tag}\n1 0 obj\n<< /Length {size_mb * CHUNK} >>\nstream\n".encode()
+        )
         for _ in range(size_mb):
             handle.write(os.urandom(CHUNK))
-        handle.write(b"\n%%EOF\n")
+        handle.write(b"\nendstream\nendobj\n%%EOF\n")
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -67,7 +67,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "encrypted_zip.docx": ("refused", "encrypted"),
     "corrupt_zip.xlsx": ("refused", "corrupt_zip"),
     "random_zip.xlsx": ("refused", "unknown_type"),
-    "macro.docx": ("refused", "unknown_type"),
+    "macro.docx": ("refused", "macros"),
     "text.pdf": ("refused", "unknown_type"),
 }
 
@@ -513,6 +513,171 @@ BUILDERS = {
     "text.pdf": lambda: b"Ini hanya teks biasa, bukan PDF.\n",
 }
 assert set(BUILDERS) == set(FIXTURES)
+
+
+# --- the hostile corpus built at test time ------------------------------------------------------
+#
+# Files an outside probe got stored (issue 14), kept out of fixtures/ (one is a 900 KB zip): the
+# tests build them into a temporary directory. name -> (builder, expected refusal code).
+
+PROBE_HTA = (
+    b'<html><head><HTA:APPLICATION/><script language="VBScript">CreateObject("WScript.Shell")'
+    b'.Run "calc.exe"</script></head><!-- %PDF-1.4 --></html>'
+)
+# The OOXML relationship and content types of a VBA project, as Word writes them.
+VBA_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+PACKAGE_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+WORD_DOCUMENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats'
+    b'.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Laporan</w:t></w:r></w:p>'
+    b"</w:body></w:document>"
+)
+
+
+def _content_types(main_type: str, extra: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>{extra}</Types>'
+    ).encode()
+
+
+def vba_project() -> bytes:
+    """The start of an OLE compound file, as a vbaProject.bin is (the magic is what counts)."""
+    return OLE_MAGIC + bytes(504)
+
+
+def _word_package(content_types: bytes, *extra: tuple[str, bytes], rels: bytes = b"") -> bytes:
+    members = [
+        ("[Content_Types].xml", content_types, zipfile.ZIP_DEFLATED),
+        ("_rels/.rels", PACKAGE_RELS, zipfile.ZIP_DEFLATED),
+        ("word/document.xml", WORD_DOCUMENT, zipfile.ZIP_DEFLATED),
+    ]
+    if rels:
+        members.append(("word/_rels/document.xml.rels", rels, zipfile.ZIP_DEFLATED))
+    members += [(name, data, zipfile.ZIP_DEFLATED) for name, data in extra]
+    return _zip(members)
+
+
+def macro_charref_docm() -> bytes:
+    """A .docm whose content type spells macroEnabled with an XML character reference."""
+    main = "application/vnd.ms-word.document.macro&#69;nabled.main+xml"
+    return _word_package(_content_types(main), ("word/vbaProj.bin", vba_project()))
+
+
+def macro_case_docm() -> bytes:
+    """A .docm whose content type writes MacroEnabled in another case."""
+    main = "application/vnd.ms-word.document.MACROENABLED.main+xml"
+    return _word_package(_content_types(main), ("word/vbaProj.bin", vba_project()))
+
+
+def vba_by_relationship_docx() -> bytes:
+    """Clean content types; the VBA project is announced only by a relationship."""
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId9" Type="{VBA_RELATIONSHIP.upper()}" Target="vbaProj.bin"/>'
+        "</Relationships>"
+    ).encode()
+    return _word_package(_content_types(DOCX_MAIN), ("word/vbaProj.bin", b"VBA"), rels=rels)
+
+
+def ole_part_docx() -> bytes:
+    """A genuine-looking DOCX carrying an OLE compound file under an image's name."""
+    return _word_package(_content_types(DOCX_MAIN), ("word/media/image1.png", vba_project()))
+
+
+def doctype_docx() -> bytes:
+    """[Content_Types].xml with a DOCTYPE declaring entities (expansion or an external fetch)."""
+    types = _content_types(DOCX_MAIN).replace(
+        b"<Types",
+        b'<!DOCTYPE Types [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><Types',
+        1,
+    )
+    return _word_package(types)
+
+
+def odt_basic_macro() -> bytes:
+    """An ODT carrying a LibreOffice Basic module."""
+    module = (
+        b'<?xml version="1.0" encoding="UTF-8"?><script:module xmlns:script="http://openoffice'
+        b'.org/2000/script" script:name="Module1" script:language="StarBasic">Sub Main\n'
+        b'Shell("calc.exe")\nEnd Sub</script:module>'
+    )
+    document = odf("application/vnd.oasis.opendocument.text", "<office:text/>")
+    with zipfile.ZipFile(io.BytesIO(document)) as zf:
+        members = [(i.filename, zf.read(i), i.compress_type) for i in zf.infolist()]
+    return _zip([*members, ("Basic/Standard/Module1.xml", module, zipfile.ZIP_DEFLATED)])
+
+
+def many_member_bomb_docx() -> bytes:
+    """900 members of 999,999 zero bytes each: about 900 MB unpacked from under 1 MB, every
+    member just under the size above which the ratio used to be checked."""
+    members = [
+        ("[Content_Types].xml", _content_types(DOCX_MAIN), zipfile.ZIP_DEFLATED),
+        ("_rels/.rels", PACKAGE_RELS, zipfile.ZIP_DEFLATED),
+        ("word/document.xml", WORD_DOCUMENT, zipfile.ZIP_DEFLATED),
+    ]
+    zeros = bytes(999_999)
+    members += [(f"word/media/kosong{i}.bin", zeros, zipfile.ZIP_DEFLATED) for i in range(900)]
+    return _zip(members)
+
+
+HOSTILE: dict[str, tuple] = {
+    # Scripts and web pages carrying "%PDF-" in their first kilobyte.
+    "laporan.hta": (lambda: PROBE_HTA, "active_content"),
+    "laporan.bat": (lambda: b"@echo off\r\nrem %PDF-1.4\r\nstart calc.exe\r\n", "active_content"),
+    "laporan.html": (
+        lambda: (
+            b"<!DOCTYPE html><html><body><script>alert(document.domain)</script>"
+            b"<!-- %PDF-1.4 --></body></html>"
+        ),
+        "active_content",
+    ),
+    "gambar.svg": (
+        lambda: (
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><!-- %PDF-1.4 --></svg>'
+        ),
+        "active_content",
+    ),
+    "utf16.html": (
+        lambda: "\ufeff<html><script>alert(1)</script><!-- %PDF-1.4 --></html>".encode("utf-16-le"),
+        "active_content",
+    ),
+    "header_then_html.pdf": (
+        lambda: b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",
+        "active_content",
+    ),
+    "header_only.pdf": (lambda: b"%PDF-1.4\nIni bukan PDF.\n%%EOF\n", "corrupt_pdf"),
+    "junk_then_pdf.pdf": (lambda: b"Lampiran:\n" + good_pdf(), "corrupt_pdf"),
+    # Office packages with macros or embedded programs, however they are spelled.
+    "macro3.docm": (macro_charref_docm, "macros"),
+    "macro_case.docx": (macro_case_docm, "macros"),
+    "vba_by_relationship.docx": (vba_by_relationship_docx, "macros"),
+    "ole_part.docx": (ole_part_docx, "macros"),
+    "basic_macro.odt": (odt_basic_macro, "macros"),
+    "doctype.docx": (doctype_docx, "corrupt_zip"),
+    # A zip bomb made of many members under the old ratio threshold.
+    "many_member_bomb.docx": (many_member_bomb_docx, "zip_bomb"),
+}
+
+
+def build_hostile(directory: Path) -> dict[str, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, (builder, _code) in HOSTILE.items():
+        paths[name] = directory / name
+        paths[name].write_bytes(builder())
+    return paths
 
 
 def build_all(directory: Path = FIXTURES_DIR) -> list[Path]:

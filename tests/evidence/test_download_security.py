@@ -41,13 +41,13 @@ def assert_file_headers(response, content_type: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("fixture", "content_type"),
-    [("good.pdf", "application/pdf"), ("good.png", "image/png")],
+    ("fixture", "content_type", "extension"),
+    [("good.pdf", "application/pdf", ".pdf"), ("good.png", "image/png", ".png")],
 )
-def test_it_serves_the_sniffed_type_whatever_the_uploader_claimed(
-    client, world, fixture, content_type
+def test_it_serves_the_sniffed_type_and_extension_whatever_the_uploader_claimed(
+    client, world, fixture, content_type, extension
 ):
-    # The name and the browser's claimed type say HTML; the content decides.
+    # The name and the browser's claimed type say HTML; the content decides both.
     evidence = make_evidence(world, name=fixture)
     version = evidence.versions.get()
     version.original_name = "laporan.html"
@@ -55,7 +55,7 @@ def test_it_serves_the_sniffed_type_whatever_the_uploader_claimed(
     login(client, world, "operator")
     response = client.get(download_url(version))
     assert_file_headers(response, content_type)
-    assert 'filename="laporan.html"' in response["Content-Disposition"]
+    assert f'filename="laporan{extension}"' in response["Content-Disposition"]
 
 
 def test_a_stored_type_outside_the_accepted_kinds_is_served_as_bytes(client, world):

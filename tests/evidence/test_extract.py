@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import re
 import time
@@ -93,6 +94,22 @@ def test_it_extracts_ods_rows_without_expanding_repeated_empty_cells():
     result = extract("good.ods")
     assert result.status == "done"
     assert result.text.splitlines() == [ODS_SHEET, "No\tNama layanan", f"1\t{ODS_PHRASE}"]
+
+
+GOOD = sorted(name for name, expected in FIXTURES.items() if expected[0] == "ok")
+
+
+@pytest.mark.parametrize("name", GOOD)
+def test_it_extracts_every_kind_from_a_path_without_an_extension(tmp_path, name):
+    # Storage keeps a file under its SHA-256 (evidence/ab/cd/<sha256>), with no extension.
+    data = (FIXTURES_DIR / name).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "evidence" / digest[:2] / digest[2:4] / digest
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    assert extract_text(path, FIXTURES[name][1]) == extract(name)
+    unreadable = {"broken_xref.pdf", "nested.pdf", "encrypted.pdf"}
+    assert (extract(name).status == "failed") == (name in unreadable)
 
 
 @pytest.mark.parametrize("name", ["good.png", "good.jpeg", "good.mp4"])

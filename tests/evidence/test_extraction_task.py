@@ -84,6 +84,27 @@ def test_it_records_files_without_text(
         assert stored.text_error  # says why, for the readiness checks and the page
 
 
+@pytest.mark.parametrize(
+    ("name", "status", "phrase"),
+    [
+        ("good.pdf", StoredFile.TextStatus.DONE, "Arsitektur SPBE"),
+        ("good.docx", StoredFile.TextStatus.DONE, "Tim Koordinasi SPBE"),
+        ("good.xlsx", StoredFile.TextStatus.DONE, "Sistem Informasi Kepegawaian"),
+        ("good.odt", StoredFile.TextStatus.DONE, "Notulen rapat evaluasi mandiri SPBE"),
+        ("good.ods", StoredFile.TextStatus.DONE, "Layanan pengaduan masyarakat"),
+        ("good.jpeg", StoredFile.TextStatus.NOT_APPLICABLE, ""),
+        ("good.mp4", StoredFile.TextStatus.NOT_APPLICABLE, ""),
+    ],
+)
+def test_it_extracts_every_kind_from_where_storage_keeps_it(
+    world, django_capture_on_commit_callbacks, name, status, phrase
+):
+    stored = upload(world, name, django_capture_on_commit_callbacks)
+    assert "." not in stored.storage_name.rsplit("/", 1)[-1]  # stored under its hash alone
+    assert (stored.text_status, stored.text_error) == (status, "")
+    assert phrase in FileText.objects.get(file=stored).text
+
+
 def test_a_failing_extraction_is_stored_as_failed_and_does_not_raise(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):

@@ -249,16 +249,16 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(
     assert nothing_left(settings)
 
 
-def test_a_body_longer_than_declared_is_read_only_as_far_as_declared(world, settings):
-    # A lying Content-Length cannot smuggle bytes past the limit: reading stops at it.
+def test_a_body_longer_than_declared_is_read_only_as_far_as_declared_and_refused(world, settings):
+    # A lying Content-Length cannot smuggle bytes past the limit: reading stops at it, and
+    # the file it cut short is not stored (tests/evidence/test_upload_content_checks.py).
     settings.MONEV_UPLOAD_MAX_BYTES = 1024 * 1024
     body = GOOD_PDF + os.urandom(3 * 1024 * 1024)
     api = Api.token(world.operator)
     response = api_post(api, api_url(world), body, CONTENT_LENGTH=str(len(GOOD_PDF)))
-    assert response.status_code == 201, response.content
-    stored = StoredFile.objects.get()
-    assert stored.size == len(GOOD_PDF)
-    assert stored.sha256 == hashlib.sha256(GOOD_PDF).hexdigest()
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["details"][0]["code"] == "too_long"
+    assert nothing_left(settings)
 
 
 def test_a_body_without_a_length_is_refused(world, settings):

@@ -20,7 +20,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PDF_PHRASE = "Peraturan Wali Kota Bandung Nomor 12 Tahun 2024 tentang Arsitektur SPBE"
 
 
-
 def stored_file(text: str | None) -> StoredFile:
     digest = hashlib.sha256(f"{text}-{StoredFile.objects.count()}".encode()).hexdigest()
     stored = StoredFile.objects.create(

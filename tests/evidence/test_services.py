@@ -61,7 +61,7 @@ def test_it_points_to_where_the_same_file_already_is(world):
     assert StoredFile.objects.count() == 1 and Evidence.objects.count() == 1
 
 
-def test_it_stores_a_file_once_for_two_institutions(world):
+def test_it_stores_the_bytes_once_and_a_row_per_institution(world):
     from monev.institutions.models import Unit
 
     create(world)
@@ -74,7 +74,13 @@ def test_it_stores_a_file_once_for_two_institutions(world):
         kind="peraturan",
         unit_id=other_unit.pk,
     )
-    assert StoredFile.objects.count() == 1 and Evidence.objects.count() == 2
+    # Each institution its own row (text, status), so an upload tells nothing about the other.
+    rows = StoredFile.objects.order_by("pk")
+    assert [row.institution_id for row in rows] == [
+        world.institution.pk,
+        world.other_institution.pk,
+    ]
+    assert len({row.storage_name for row in rows}) == 1 and Evidence.objects.count() == 2
 
 
 @pytest.mark.parametrize(

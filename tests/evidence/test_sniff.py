@@ -13,9 +13,21 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from make_fixtures import BUILDERS, FIXTURES, FIXTURES_DIR, build_all, good_docx, odf
+from make_fixtures import (
+    BUILDERS,
+    FIXTURES,
+    FIXTURES_DIR,
+    HOSTILE,
+    build_all,
+    good_docx,
+    good_pdf,
+    odf,
+)
 
-from monev.evidence.sniff import Refused, Sniffed, safe_filename, sniff
+from monev.evidence import packages
+from monev.evidence.extract import extract_text
+from monev.evidence.packages import ZipLimits
+from monev.evidence.sniff import Refused, Sniffed, download_name, safe_filename, sniff
 
 GOOD = sorted(name for name, expected in FIXTURES.items() if expected[0] == "ok")
 BAD = sorted(name for name, expected in FIXTURES.items() if expected[0] == "refused")
@@ -76,9 +88,9 @@ def test_it_refuses_a_zero_byte_file():
 def test_it_answers_quickly_for_a_2_gb_file_without_reading_it(tmp_path):
     path = tmp_path / "besar.pdf"
     with path.open("wb") as fh:
-        fh.write(b"%PDF-1.7\n")
+        fh.write(b"%PDF-1.7\n1 0 obj\n<< /Length 2147483648 >>\nstream\n")
         fh.seek(2**31)
-        fh.write(b"\0")
+        fh.write(b"\nendstream\nendobj\nstartxref\n0\n%%EOF\n")
     assert path.stat().st_size > 2**31
     started = time.monotonic()
     assert sniff(path).kind == "pdf"
@@ -124,9 +136,63 @@ def test_it_refuses_an_executable_even_with_a_pdf_header_inside(tmp_path):
 # --- PDF, images, video ------------------------------------------------------------------------
 
 
-def test_it_finds_the_pdf_header_within_the_first_1024_bytes(tmp_path):
-    path = write(tmp_path, "x.bin", b"\0" * 1000 + b"%PDF-1.4\n" + b"\0" * 100)
-    assert sniff(path).kind == "pdf"
+@pytest.mark.parametrize(
+    "prefix", [b"", b"\xef\xbb\xbf", b"\r\n", b"  \t\n", b"\0" * 1000, b"\xef\xbb\xbf\n\n"]
+)
+def test_it_accepts_a_pdf_after_a_bom_or_whitespace_only(tmp_path, prefix):
+    assert sniff(write(tmp_path, "x.bin", prefix + good_pdf())).kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [b"Lampiran:\n", b"<!-- ", b"rem ", b"\xef\xbb\xbfx", b"\0" * 1000 + b"x"],
+)
+def test_it_refuses_anything_but_whitespace_before_the_pdf_header(tmp_path, prefix):
+    assert refusal_code(write(tmp_path, "x.pdf", prefix + good_pdf())) == "corrupt_pdf"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\nIni bukan PDF.\n%%EOF\n",  # no object after the header
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\ncalc.exe\nendobj\n%%EOF\n",  # not an object
+        b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n",  # no end of file marker
+        b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n" + b"x" * 2000,  # not at the end
+        b"%PDF-x.y\n1 0 obj\n<< >>\nendobj\n%%EOF\n",  # not a version
+    ],
+)
+def test_it_refuses_a_pdf_header_without_a_pdf_structure(tmp_path, data):
+    assert refusal_code(write(tmp_path, "x.pdf", data)) == "corrupt_pdf"
+
+
+def test_it_accepts_a_damaged_pdf_that_has_a_pdf_structure():
+    # Its cross-reference table is garbage: the extractor says "unreadable", not the upload.
+    assert sniff(FIXTURES_DIR / "broken_xref.pdf").kind == "pdf"
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_it_refuses_every_file_of_the_hostile_corpus_with_its_code(hostile_files, name):
+    assert refusal_code(hostile_files[name]) == HOSTILE[name][1]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"<script>alert(1)</script>",
+        b"<HTML><BODY>",
+        b"<hta:application/>",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+        b'<?xml-stylesheet type="text/xsl" href="x.xsl"?>',
+        b"<iframe src=x>",
+        b"\r\n@ECHO OFF\r\n",
+        b'Set s = CreateObject("WScript.Shell")',
+    ],
+)
+def test_it_refuses_web_pages_and_scripts_whatever_else_the_file_holds(tmp_path, head):
+    pdf = good_pdf()
+    with_markup = pdf[:15] + b"%" + head + b"\n" + pdf[15:]  # in a comment after the header
+    assert refusal_code(write(tmp_path, "a.pdf", with_markup)) == "active_content"
+    assert refusal_code(write(tmp_path, "b.pdf", head + b" %PDF-1.4")) == "active_content"
 
 
 def test_it_ignores_a_pdf_header_after_the_first_1024_bytes(tmp_path):
@@ -208,6 +274,16 @@ def test_it_reads_the_odf_mimetype_entry(tmp_path):
     assert refusal_code(write(tmp_path, "d.ods", drawing)) == "unknown_type"
 
 
+def test_it_tells_an_odt_with_basic_code_from_one_with_an_empty_library_index(tmp_path):
+    text = odf("application/vnd.oasis.opendocument.text", "<office:text/>")
+    with zipfile.ZipFile(io.BytesIO(text)) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    index = {"Basic/script-lc.xml": b'<library:libraries xmlns:library="x"/>'}
+    assert sniff(write(tmp_path, "a.odt", zip_bytes({**members, **index}))).kind == "odt"
+    code = {**index, "Basic/Standard/Module1.xml": b"<script:module>Sub Main</script:module>"}
+    assert refusal_code(write(tmp_path, "b.odt", zip_bytes({**members, **code}))) == "macros"
+
+
 def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as zf:
@@ -235,12 +311,30 @@ def test_it_refuses_a_huge_declared_member_count_before_parsing_the_zip(tmp_path
 def test_it_refuses_a_zip_that_unpacks_beyond_the_limit(tmp_path):
     path = write(tmp_path, "a.docx", good_docx())
     assert sniff(path).kind == "docx"
-    assert refusal_code(path, max_unpacked_bytes=10_000) == "zip_bomb"
+    assert refusal_code(path, limits=ZipLimits(max_unpacked_bytes=10_000)) == "zip_bomb"
 
 
-def test_it_accepts_small_members_that_compress_very_well(tmp_path):
+def test_it_refuses_a_small_member_compressed_more_than_200_times(tmp_path):
     members = {"[Content_Types].xml": OOXML_TYPES, "word/document.xml": bytes(900_000)}
-    assert sniff(write(tmp_path, "a.docx", zip_bytes(members))).kind == "docx"
+    assert refusal_code(write(tmp_path, "a.docx", zip_bytes(members))) == "zip_bomb"
+
+
+def test_upload_and_extraction_share_one_definition_of_the_zip_limits(tmp_path, monkeypatch):
+    path = write(tmp_path, "a.docx", good_docx())
+    with packages.open_checked_zip(path) as zf:
+        unpacked = sum(info.file_size for info in zf.infolist())
+    assert sniff(path).kind == "docx"
+    assert extract_text(path, "docx").status == "done"
+    monkeypatch.setattr(packages, "ZIP_LIMITS", ZipLimits(max_unpacked_bytes=unpacked - 1))
+    assert refusal_code(path) == "zip_bomb"
+    result = extract_text(path, "docx")
+    assert result.status == "failed" and "unpack" in result.error
+
+
+def test_the_upload_limits_are_those_of_extraction():
+    assert packages.ZIP_LIMITS.max_unpacked_bytes == 200_000_000
+    assert packages.ZIP_LIMITS.max_members == 10_000
+    assert packages.ZIP_LIMITS.max_ratio == 200
 
 
 def test_it_refuses_a_large_member_compressed_more_than_200_times(tmp_path):
@@ -250,11 +344,51 @@ def test_it_refuses_a_large_member_compressed_more_than_200_times(tmp_path):
 
 def test_it_refuses_macro_enabled_office_files(tmp_path):
     members = {
-        "[Content_Types].xml": b'<Types ContentType="application/vnd.ms-excel.sheet.'
-        b'macroEnabled.main+xml"/>',
+        "[Content_Types].xml": b'<Types><Default Extension="xml" ContentType="application/vnd.'
+        b'ms-excel.sheet.macroEnabled.main+xml"/></Types>',
         "xl/workbook.xml": b"<workbook/>",
     }
-    assert refusal_code(write(tmp_path, "a.xlsx", zip_bytes(members))) == "unknown_type"
+    assert refusal_code(write(tmp_path, "a.xlsx", zip_bytes(members))) == "macros"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/vnd.ms-office.vbaProject",
+        "application/vnd.ms-office.VBAPROJECT",
+        "application/vnd.ms-word.vbaData+xml",
+        "application/vnd.ms-office.activeX+xml",
+        "application/vnd.ms-excel.macrosheet+xml",
+        "application/vnd.ms-excel.sheet.macro&#x45;nabled.main+xml",
+    ],
+)
+def test_it_refuses_any_macro_content_type_however_it_is_written(tmp_path, content_type):
+    docx = zipfile.ZipFile(io.BytesIO(good_docx()))
+    members = {info.filename: docx.read(info) for info in docx.infolist()}
+    types = members["[Content_Types].xml"].replace(
+        b"</Types>", f'<Default Extension="bin" ContentType="{content_type}"/></Types>'.encode()
+    )
+    path = write(tmp_path, "a.docx", zip_bytes({**members, "[Content_Types].xml": types}))
+    assert refusal_code(path) == "macros"
+
+
+def test_it_finds_the_main_part_its_relationships_declare_wherever_it_is(tmp_path):
+    docx = zipfile.ZipFile(io.BytesIO(good_docx()))
+    members = {info.filename: docx.read(info) for info in docx.infolist()}
+    renamed = {
+        name.replace("word/document.xml", "word/utama.xml"): data.replace(
+            b"/word/document.xml", b"/word/utama.xml"
+        ).replace(b'Target="word/document.xml"', b'Target="word/utama.xml"')
+        for name, data in members.items()
+    }
+    assert "word/document.xml" not in renamed
+    assert sniff(write(tmp_path, "a.docx", zip_bytes(renamed))).kind == "docx"
+    # Declared as a macro-enabled or binary workbook, it is not one of the accepted kinds.
+    binary = renamed["[Content_Types].xml"].replace(
+        b"wordprocessingml.document.main+xml", b"wordprocessingml.binary.main+xml"
+    )
+    path = write(tmp_path, "b.docx", zip_bytes({**renamed, "[Content_Types].xml": binary}))
+    assert refusal_code(path) == "unknown_type"
 
 
 def test_it_refuses_a_truncated_zip_as_corrupt(tmp_path):
@@ -283,6 +417,29 @@ def test_it_reports_an_unreadable_path_as_a_refusal(tmp_path):
 
 def test_it_accepts_a_string_path():
     assert sniff(str(FIXTURES_DIR / "good.pdf")).kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "expected"),
+    [
+        ("laporan.hta", "pdf", "laporan.pdf"),
+        ("laporan.bat", "pdf", "laporan.pdf"),
+        ("laporan.pdf", "pdf", "laporan.pdf"),
+        ("LAPORAN.PDF", "pdf", "LAPORAN.PDF"),
+        ("laporan", "pdf", "laporan.pdf"),
+        ("Laporan v1.2", "pdf", "Laporan v1.2.pdf"),
+        ("Perwal No. 12 Tahun 2024", "pdf", "Perwal No. 12 Tahun 2024.pdf"),
+        ("foto.jpeg", "jpeg", "foto.jpeg"),
+        ("foto.JPG", "jpeg", "foto.JPG"),
+        ("foto.png", "jpeg", "foto.jpg"),
+        ("tabel.docx", "xlsx", "tabel.xlsx"),
+        ("../../gambar.svg", "png", "gambar.png"),
+        ("   ", "pdf", "berkas.pdf"),
+        ("laporan.hta", "gif", "laporan.bin"),  # a kind no longer known: never runnable
+    ],
+)
+def test_it_names_a_download_with_the_extension_of_its_sniffed_kind(name, kind, expected):
+    assert download_name(name, kind) == expected
 
 
 def test_it_returns_a_frozen_result_with_the_usual_extension():

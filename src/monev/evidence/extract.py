@@ -10,9 +10,12 @@ status: "done"; "no_text_layer" (a PDF with pages but (almost) no text: a scan);
 (images, video); "failed". ``error`` is set only when the status is "failed". ``pages`` is the
 page count of a PDF, None otherwise. The text is capped at ``max_chars``.
 
-Zip-based files are checked before any parser sees them (the same zip-bomb rules as sniff(), with
-``max_unpacked_bytes`` as the total); ODT/ODS content.xml is read through a size cap with an XML
-parser that expands no entities, fetches nothing and refuses huge trees.
+Zip-based files are checked before any parser sees them, with the limits the upload enforced
+(packages.ZIP_LIMITS, one definition for both; ``max_unpacked_bytes`` lowers the total, for
+tests); ODT/ODS content.xml is read through a size cap with an XML parser that expands no
+entities, fetches nothing and refuses huge trees. Every parser gets an open file, never a path:
+storage keeps files under their hash, without an extension, and openpyxl refuses a path whose
+extension it does not know.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from monev.evidence.sniff import Refused, ZipLimits, open_checked_zip
+from monev.evidence.packages import ZipLimits, limits_or_default, open_checked_zip
+from monev.evidence.refused import Refused
 
 __all__ = ["Extraction", "extract_text"]
 
@@ -78,7 +82,7 @@ def extract_text(
     kind: str,
     *,
     max_chars: int = 2_000_000,
-    max_unpacked_bytes: int = 200_000_000,
+    max_unpacked_bytes: int | None = None,
 ) -> Extraction:
     """The text of the file at ``path`` (of the sniffed ``kind``); never raises."""
     if kind in _NOT_APPLICABLE:
@@ -87,8 +91,11 @@ def extract_text(
     if extractor is None:
         return _failed(f"No text extraction for files of kind {kind!r}.")
     text = _Text(max_chars)
+    limits = limits_or_default(None)
+    if max_unpacked_bytes is not None:
+        limits = ZipLimits(max_unpacked_bytes, limits.max_members, limits.max_ratio)
     try:
-        return extractor(Path(path), text, max_unpacked_bytes)
+        return extractor(Path(path), text, limits)
     except _Full:
         return Extraction(status="done", text=text.value())
     except Refused as refused:
@@ -110,7 +117,7 @@ def _failed(error: str) -> Extraction:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
-def _pdf(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
+def _pdf(path: Path, text: _Text, limits: ZipLimits) -> Extraction:
     from pypdf import PdfReader
 
     # An open file, not the path: given a path, pypdf reads the whole file into memory.
@@ -146,16 +153,12 @@ def _pdf(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
 # --- DOCX / XLSX -------------------------------------------------------------------------------
 
 
-def _check_zip(path: Path, max_unpacked_bytes: int) -> None:
-    with open_checked_zip(path, ZipLimits(max_unpacked_bytes=max_unpacked_bytes)):
-        pass
-
-
-def _docx(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
+def _docx(path: Path, text: _Text, limits: ZipLimits) -> Extraction:
     import docx
 
-    _check_zip(path, max_unpacked_bytes)
-    document = docx.Document(str(path))
+    open_checked_zip(path, limits).close()
+    with path.open("rb") as fh:
+        document = docx.Document(fh)
     for line in _docx_blocks(document):
         text.add(line)
     return Extraction(status="done", text=text.value())
@@ -184,11 +187,16 @@ def _docx_blocks(container) -> Iterator[str]:
                 yield line
 
 
-def _xlsx(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
+def _xlsx(path: Path, text: _Text, limits: ZipLimits) -> Extraction:
     import openpyxl
 
-    _check_zip(path, max_unpacked_bytes)
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    open_checked_zip(path, limits).close()
+    with path.open("rb") as fh:
+        _xlsx_rows(openpyxl.load_workbook(fh, read_only=True, data_only=True), text)
+    return Extraction(status="done", text=text.value())
+
+
+def _xlsx_rows(workbook, text: _Text) -> None:
     try:
         for sheet in workbook.worksheets:
             text.add(sheet.title)
@@ -202,7 +210,6 @@ def _xlsx(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
                 text.add(line)
     finally:
         workbook.close()
-    return Extraction(status="done", text=text.value())
 
 
 def _cell_text(value: object) -> str:
@@ -252,16 +259,16 @@ class _CappedReader:
         return data
 
 
-def _odf(path: Path, text: _Text, max_unpacked_bytes: int) -> Extraction:
+def _odf(path: Path, text: _Text, limits: ZipLimits) -> Extraction:
     from lxml import etree
 
-    with open_checked_zip(path, ZipLimits(max_unpacked_bytes=max_unpacked_bytes)) as zf:
+    with open_checked_zip(path, limits) as zf:
         try:
             info = zf.getinfo("content.xml")
         except KeyError:
             return _failed("The document has no content.xml.")
         with zf.open(info) as raw:
-            source = _CappedReader(raw, min(info.file_size, max_unpacked_bytes))
+            source = _CappedReader(raw, min(info.file_size, limits.max_unpacked_bytes))
             events = etree.iterparse(
                 source,
                 events=("start", "end"),

@@ -11,7 +11,9 @@ from monev.institutions.models import Institution, Unit
 
 
 class StoredFile(models.Model):
-    """One file's bytes, stored once by SHA-256 whoever uploads it and however often.
+    """One institution's copy of a file: its bytes are a blob stored once by SHA-256 whoever
+    uploads them (``storage_name``), but each institution holding them has its own row, text
+    and text status, so an upload never shows what another institution holds (storage.py).
     Only reachable through an EvidenceVersion, which carries the permissions."""
 
     class TextStatus(models.TextChoices):
@@ -21,7 +23,11 @@ class StoredFile(models.Model):
         NOT_APPLICABLE = "not_applicable", _("Not a text document")
         FAILED = "failed", _("Unreadable")
 
-    sha256 = models.CharField(max_length=64, unique=True)
+    # Null only for rows older than per-institution copies that no version pointed to.
+    institution = models.ForeignKey(
+        Institution, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=10)  # pdf, docx, xlsx, odt, ods, png, jpeg, mp4 (sniffed)
     content_type = models.CharField(max_length=100)
@@ -33,6 +39,13 @@ class StoredFile(models.Model):
     page_count = models.PositiveIntegerField(null=True, blank=True)
     text_extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "sha256"], name="stored_file_institution_sha256"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]} ({self.kind}, {self.size} B)"
@@ -103,7 +116,9 @@ class EvidenceVersion(models.Model):
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="versions")
+    # RESTRICT, not PROTECT: a file in use cannot be deleted on its own, but removing an
+    # institution (its evidence and its file rows, by cascade) removes both together.
+    file = models.ForeignKey(StoredFile, on_delete=models.RESTRICT, related_name="versions")
     original_name = models.CharField(max_length=200)
     change_note = models.TextField(_("what changed"), blank=True)
     uploaded_by = models.ForeignKey(

@@ -13,9 +13,9 @@ from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
 from monev.evaluations.services.common import answer_for, check_self_assessment_open
 from monev.evidence import search, tasks
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
+from monev.evidence.names import download_name, safe_filename
 from monev.evidence.selectors import evidence_visible
-from monev.evidence.sniff import safe_filename
-from monev.evidence.storage import store_upload
+from monev.evidence.storage import store_upload, upload_name
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access, Capability
@@ -85,13 +85,19 @@ def evidence_upload(
     document_date: dt.date | None = None,
     effective_date: dt.date | None = None,
 ) -> Evidence:
-    """A new evidence item from an uploaded file. The same file already in this institution's
-    evidence is refused with a pointer to where it is (Conflict, extra["existing"])."""
+    """A new evidence item from an uploaded file, named with the extension of its sniffed
+    kind. The same file already in this institution's evidence is refused with a pointer to
+    where it is (Conflict, extra["existing"])."""
     _institution, access = institution_for_user(actor, institution_id)
     require(access, Capability.MANAGE_EVIDENCE)
-    title, _url = _clean(title or safe_filename(uploaded.name), kind)
+    name = upload_name(uploaded.name)
+    given_title = title
+    title, _url = _clean(title or safe_filename(name), kind)
     _check_unit(access, institution_id, unit_id)
-    stored, created = store_upload(uploaded)
+    stored, created = store_upload(uploaded, institution_id)
+    name = download_name(name, stored.kind)
+    if not (given_title or "").strip():
+        title = name[:300]
     if existing := _duplicates(institution_id, stored):
         raise Conflict(
             _("This file is already in your evidence as “%(title)s”; link that one instead.")
@@ -109,11 +115,7 @@ def evidence_upload(
         created_by=actor,
     )
     EvidenceVersion.objects.create(
-        evidence=evidence,
-        number=1,
-        file=stored,
-        original_name=safe_filename(uploaded.name),
-        uploaded_by=actor,
+        evidence=evidence, number=1, file=stored, original_name=name, uploaded_by=actor
     )
     _after_store(stored, created)
     search.reindex_evidence(evidence.pk)
@@ -173,7 +175,9 @@ def evidence_for_change(actor, evidence_id: int) -> tuple[Evidence, Access]:
     evidence = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
     if evidence is None:
         raise NotFound(_("Evidence not found."))
-    _institution, access = institution_for_user(actor, evidence.institution_id)
+    _institution, access = institution_for_user(
+        actor, evidence.institution_id, not_found=_("Evidence not found.")
+    )
     if not evidence_visible(access, evidence):
         raise NotFound(_("Evidence not found."))
     require(access, Capability.MANAGE_EVIDENCE)
@@ -203,7 +207,8 @@ def evidence_add_version(
             _("Say what changed in this version."),
             details=[{"location": "change_note", "message": str(_("Required."))}],
         )
-    stored, created = store_upload(uploaded)
+    name = upload_name(uploaded.name)
+    stored, created = store_upload(uploaded, evidence.institution_id)
     latest = evidence.versions.order_by("-number").first()
     if latest is not None and latest.file_id == stored.pk:
         raise InvalidInput(_("This file is the same as the current version."))
@@ -211,7 +216,7 @@ def evidence_add_version(
         evidence=evidence,
         number=(latest.number + 1) if latest else 1,
         file=stored,
-        original_name=safe_filename(uploaded.name),
+        original_name=download_name(name, stored.kind),
         change_note=change_note,
         uploaded_by=actor,
     )

@@ -1,27 +1,44 @@
-"""What an uploaded file is, decided from its content: never from its name.
+"""What an uploaded file is, decided from its content and structure: never from its name.
 
 Pure Python (no Django): the upload service and the background worker both call it.
 
     sniff(path) -> Sniffed(kind, content_type)      or raises Refused(code, message)
-    safe_filename(name) -> a name safe to show and to store on any file system
+    safe_filename(name), download_name(name, kind)  (names.py)
 
-Only the first bytes of a file are read, plus, for zip-based formats, the zip's central directory
-and at most two small members (``[Content_Types].xml`` or ``mimetype``). A 2 GB file costs the
-same as a 2 KB one. The size limit itself belongs to the upload layer.
+In order: programs (by their magic) and web pages or scripts (markup or script-host code in
+the first kilobyte, in any file: HTML, HTA, SVG, XSLT, batch and Windows Script Host files)
+are refused; then the signature at offset 0 decides: PNG, JPEG, an MP4 box, a zip (whose
+package structure is checked and classified in packages.py) or a PDF header, after which the
+PDF's structure is checked (pdfcheck.py). A "%PDF-" elsewhere in the first kilobyte is a
+damaged PDF, not a PDF. Only bounded parts of a file are read: the first kilobyte, for a PDF
+its first and last 64 KB, for a zip its central directory, its package parts and each member's
+first bytes. A 2 GB file costs about the same as a 2 KB one. The size limit itself belongs to
+the upload layer.
 
 Refusal codes are stable (the Django layer translates them): ``empty``, ``executable``,
-``unknown_type``, ``zip_bomb``, ``corrupt_zip``, ``encrypted``, ``unreadable``.
+``active_content``, ``unknown_type``, ``corrupt_pdf``, ``zip_bomb``, ``corrupt_zip``,
+``macros``, ``encrypted``, ``unreadable``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import struct
-import unicodedata
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from monev.evidence.names import KIND_EXTENSIONS, download_name, safe_filename
+from monev.evidence.packages import (
+    ZipLimits,
+    check_zip,
+    limits_or_default,
+    open_checked_zip,
+    package_kind,
+    read_member,
+)
+from monev.evidence.pdfcheck import check_pdf_structure, pdf_header_at_start
+from monev.evidence.refused import Refused
 
 __all__ = [
     "CONTENT_TYPES",
@@ -30,6 +47,9 @@ __all__ = [
     "Sniffed",
     "ZipLimits",
     "check_zip",
+    "download_name",
+    "open_checked_zip",
+    "read_member",
     "safe_filename",
     "sniff",
 ]
@@ -45,25 +65,9 @@ CONTENT_TYPES: dict[str, str] = {
     "mp4": "video/mp4",
 }
 
-EXTENSIONS: dict[str, str] = {
-    "pdf": ".pdf",
-    "docx": ".docx",
-    "xlsx": ".xlsx",
-    "odt": ".odt",
-    "ods": ".ods",
-    "png": ".png",
-    "jpeg": ".jpg",
-    "mp4": ".mp4",
-}
+EXTENSIONS: dict[str, str] = {kind: extensions[0] for kind, extensions in KIND_EXTENSIONS.items()}
 
 HEAD_BYTES = 1024
-
-# Zip safety limits (see check_zip).
-MAX_ZIP_MEMBERS = 10_000
-MAX_COMPRESSION_RATIO = 200
-RATIO_CHECK_ABOVE_BYTES = 1_000_000
-# Small members read to classify a zip ([Content_Types].xml, mimetype) are read up to this much.
-MAX_MARKER_BYTES = 1_000_000
 
 # Brands of the ISO base media / MP4 family (ISO/IEC 14496-12, -14, -15, 3GPP).
 MP4_BRANDS = frozenset(
@@ -131,16 +135,15 @@ _EXECUTABLE_MAGIC = (
     (b"#!", "a script"),
 )
 
-_OOXML_MAIN_TYPES = {
-    "docx": (
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-        b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    ),
-    "xlsx": (
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-        b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-    ),
-}
+
+# Markup a browser or mshta runs, and the start of batch and Windows Script Host code. Looked
+# for in the first kilobyte of every file, also with NUL bytes dropped (UTF-16 text).
+_ACTIVE_CONTENT = re.compile(
+    rb"<\s*(?:script|html|head|body|iframe|frame|object|embed|svg|hta:application|"
+    rb"!doctype\s+html)\b|<\?xml-stylesheet|(?:^|[\r\n])[ \t]*@echo\s+off\b|wscript\.|"
+    rb"createobject\s*\(",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -154,24 +157,20 @@ class Sniffed:
         return EXTENSIONS[self.kind]
 
 
-class Refused(Exception):
-    """The file is not accepted. ``code`` is stable; ``message`` is English, for logs."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"Refused({self.code!r}, {self.message!r})"
-
-
 def _ok(kind: str) -> Sniffed:
     return Sniffed(kind=kind, content_type=CONTENT_TYPES[kind])
 
 
-def sniff(path: str | os.PathLike[str], *, max_unpacked_bytes: int = 1_000_000_000) -> Sniffed:
-    """The kind of the file at ``path``, from its content; raises Refused otherwise."""
+def sniff(
+    path: str | os.PathLike[str],
+    *,
+    limits: ZipLimits | None = None,
+    max_unpacked_bytes: int | None = None,
+) -> Sniffed:
+    """The kind of the file at ``path``, from its content; raises Refused otherwise.
+
+    ``limits`` are packages.ZIP_LIMITS (those of extraction) unless given; ``max_unpacked_bytes``
+    lowers their total for a caller with a smaller budget (spreadsheet imports)."""
     path = Path(path)
     try:
         with path.open("rb") as fh:
@@ -179,27 +178,41 @@ def sniff(path: str | os.PathLike[str], *, max_unpacked_bytes: int = 1_000_000_0
             if size == 0:
                 raise Refused("empty", "The file is empty.")
             head = fh.read(HEAD_BYTES)
+            kind = _kind(head, size)
+            if kind == "pdf":
+                check_pdf_structure(fh, size)
     except OSError as exc:
         raise Refused("unreadable", f"The file cannot be read: {exc.strerror or exc}.") from exc
+    if kind == "zip":
+        limits = limits_or_default(limits)
+        if max_unpacked_bytes is not None:
+            limits = ZipLimits(max_unpacked_bytes, limits.max_members, limits.max_ratio)
+        with open_checked_zip(path, limits) as zf:
+            kind = package_kind(zf)
+    return _ok(kind)
+
+
+def _kind(head: bytes, size: int) -> str:
+    """The kind the first bytes tell; "pdf" and "zip" are looked into further by sniff()."""
     if not head:
         raise Refused("empty", "The file is empty.")
-
     for magic, what in _EXECUTABLE_MAGIC:
         if head.startswith(magic):
             raise Refused("executable", f"The file is {what}, not a document.")
-
-    # Formats with a signature at offset 0 first: a zip or an image that happens to carry
-    # "%PDF-" in its first kilobyte is still a zip or an image.
+    if _ACTIVE_CONTENT.search(head) or _ACTIVE_CONTENT.search(head.replace(b"\0", b"")):
+        raise Refused("active_content", "The file holds a web page or script.")
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return _ok("png")
+        return "png"
     if head.startswith(b"\xff\xd8\xff"):
-        return _ok("jpeg")
+        return "jpeg"
     if _is_mp4(head, size):
-        return _ok("mp4")
+        return "mp4"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _ok(_zip_kind(path, max_unpacked_bytes))
-    if b"%PDF-" in head:  # PDF readers accept up to 1 KB of junk before the header
-        return _ok("pdf")
+        return "zip"
+    if pdf_header_at_start(head):
+        return "pdf"
+    if b"%PDF-" in head:  # readers would skip what comes before it: a runnable prefix
+        raise Refused("corrupt_pdf", "Something other than white space precedes the PDF header.")
     raise Refused("unknown_type", "The file type is not one of the accepted types.")
 
 
@@ -216,208 +229,3 @@ def _is_mp4(head: bytes, size: int) -> bool:
         return False
     compatible = head[16 : min(box_size, len(head))]
     return any(compatible[i : i + 4] in MP4_BRANDS for i in range(0, len(compatible) - 3, 4))
-
-
-# --- zip ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ZipLimits:
-    max_unpacked_bytes: int
-    max_members: int = MAX_ZIP_MEMBERS
-    max_ratio: int = MAX_COMPRESSION_RATIO
-    ratio_check_above: int = RATIO_CHECK_ABOVE_BYTES
-
-
-def _declared_member_count(path: Path) -> int | None:
-    """Entry count from the end-of-central-directory record, read without parsing the zip.
-
-    Lets a zip with millions of entries be refused before zipfile builds an object for each.
-    None when the record cannot be found (zipfile then decides whether the zip is corrupt).
-    """
-    with path.open("rb") as fh:
-        size = fh.seek(0, os.SEEK_END)
-        tail_len = min(size, 22 + 65535 + 20)
-        fh.seek(size - tail_len)
-        tail = fh.read(tail_len)
-    pos = tail.rfind(b"PK\x05\x06")
-    if pos == -1 or pos + 22 > len(tail):
-        return None
-    (count,) = struct.unpack_from("<H", tail, pos + 10)
-    if count != 0xFFFF:
-        return count
-    # Zip64: the locator sits just before the record and points at the zip64 end record.
-    loc = pos - 20
-    if loc < 0 or tail[loc : loc + 4] != b"PK\x06\x07":
-        return None
-    (record_offset,) = struct.unpack_from("<Q", tail, loc + 8)
-    with path.open("rb") as fh:
-        fh.seek(record_offset)
-        record = fh.read(56)
-    if len(record) < 56 or record[:4] != b"PK\x06\x06":
-        return None
-    (count64,) = struct.unpack_from("<Q", record, 32)
-    return count64
-
-
-def check_zip(zf: zipfile.ZipFile, limits: ZipLimits) -> None:
-    """Refuse a zip that would unpack to too much, is packed suspiciously tight, or is encrypted.
-
-    Declared sizes are trusted as an upper bound: Python's zipfile never returns more bytes for a
-    member than its declared size (and fails the CRC check when the data disagrees).
-    """
-    infos = zf.infolist()
-    if len(infos) > limits.max_members:
-        raise Refused(
-            "zip_bomb", f"The archive has {len(infos)} entries (limit {limits.max_members})."
-        )
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise Refused("encrypted", "The document is encrypted (password-protected).")
-        total += info.file_size
-        if total > limits.max_unpacked_bytes:
-            raise Refused(
-                "zip_bomb",
-                f"The archive would unpack to more than {limits.max_unpacked_bytes} bytes.",
-            )
-        if info.file_size > limits.ratio_check_above and (
-            info.compress_size == 0 or info.file_size / info.compress_size > limits.max_ratio
-        ):
-            raise Refused(
-                "zip_bomb",
-                f"The archive entry {info.filename!r} is compressed suspiciously tightly.",
-            )
-
-
-def open_checked_zip(path: str | os.PathLike[str], limits: ZipLimits) -> zipfile.ZipFile:
-    """Open ``path`` as a zip after the safety checks; raises Refused. The caller closes it."""
-    path = Path(path)
-    try:
-        count = _declared_member_count(path)
-    except OSError as exc:
-        raise Refused("unreadable", f"The file cannot be read: {exc.strerror or exc}.") from exc
-    if count is not None and count > limits.max_members:
-        raise Refused("zip_bomb", f"The archive has {count} entries (limit {limits.max_members}).")
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, struct.error) as exc:
-        raise Refused("corrupt_zip", f"The archive is damaged: {exc}.") from exc
-    except OSError as exc:
-        raise Refused("unreadable", f"The file cannot be read: {exc.strerror or exc}.") from exc
-    try:
-        check_zip(zf, limits)
-    except BaseException:
-        zf.close()
-        raise
-    return zf
-
-
-def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    """At most ``limit`` bytes of a member (more is an error, not a truncation)."""
-    with zf.open(name) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise Refused("zip_bomb", f"The archive entry {name!r} is larger than expected.")
-    return data
-
-
-def _zip_kind(path: Path, max_unpacked_bytes: int) -> str:
-    with open_checked_zip(path, ZipLimits(max_unpacked_bytes=max_unpacked_bytes)) as zf:
-        try:
-            return _classify_zip(zf)
-        except Refused:
-            raise
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error) as exc:
-            raise Refused("corrupt_zip", f"The archive is damaged: {exc}.") from exc
-
-
-def _classify_zip(zf: zipfile.ZipFile) -> str:
-    names = set(zf.namelist())
-    if "[Content_Types].xml" in names:
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise Refused("unknown_type", "Office files with macros are not accepted.")
-        content_types = read_member(zf, "[Content_Types].xml", MAX_MARKER_BYTES)
-        if b"macroEnabled" in content_types:
-            raise Refused("unknown_type", "Office files with macros are not accepted.")
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    if "mimetype" in names:
-        mimetype = read_member(zf, "mimetype", 200).strip()
-        if mimetype == b"application/vnd.oasis.opendocument.text":
-            return "odt"
-        if mimetype == b"application/vnd.oasis.opendocument.spreadsheet":
-            return "ods"
-    raise Refused("unknown_type", "The archive is not an accepted document type.")
-
-
-# --- file names --------------------------------------------------------------------------------
-
-FALLBACK_NAME = "berkas"
-_UNSAFE = frozenset('<>:"/\\|?*')
-# Control, format (bidi overrides, zero-width), separator, surrogate and private-use categories.
-_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-_WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"COM{i}" for i in "123456789¹²³"}
-    | {f"LPT{i}" for i in "123456789¹²³"}
-)
-_MAX_EXTENSION = 16
-_MAX_NAME_BYTES = 255  # the limit of most file systems, in UTF-8 bytes
-
-
-def safe_filename(name: str, *, max_length: int = 150) -> str:
-    """A file name that is safe to store and to offer for download; never raises.
-
-    Keeps the base name only (no directories, no "..", no leading dots), drops control and
-    invisible format characters, normalises to NFC, replaces characters that Windows or Unix
-    refuse with "_", keeps the extension when shortening, and falls back to "berkas".
-    """
-    try:
-        return _safe_filename(name, max_length)
-    except Exception:  # a name is never worth an error page
-        return FALLBACK_NAME
-
-
-def _safe_filename(name: str, max_length: int) -> str:
-    if not isinstance(name, str):
-        name = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
-    name = unicodedata.normalize("NFC", name)
-    name = "".join(" " if ch.isspace() else ch for ch in name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
-    # Base name only, whichever separator the client used.
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join("_" if ch in _UNSAFE else ch for ch in name)
-    name = " ".join(name.split()).rstrip(" .")  # Windows drops trailing dots and spaces
-
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not _is_extension(extension):
-        stem, extension = name, ""
-    stem = stem.strip(" .")  # no hidden files, no "..", no dot before the extension's dot
-    if not stem.strip("_-. "):
-        stem = FALLBACK_NAME
-    if stem.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
-        stem = "_" + stem
-
-    suffix = f".{extension}" if extension else ""
-    max_length = max(int(max_length), 1)
-    if len(suffix) >= max_length:
-        suffix = ""
-    stem = _shorten(stem, max_length - len(suffix), _MAX_NAME_BYTES - len(suffix.encode()))
-    result = stem + suffix
-    return result if result.strip("_-. ") else FALLBACK_NAME
-
-
-def _is_extension(extension: str) -> bool:
-    return 0 < len(extension) <= _MAX_EXTENSION and extension.isalnum() and " " not in extension
-
-
-def _shorten(stem: str, max_chars: int, max_bytes: int) -> str:
-    stem = stem[:max_chars]
-    while len(stem.encode("utf-8")) > max_bytes:
-        stem = stem[:-1]
-    # Shortening may end in a combining mark's base or a space: tidy the end again.
-    stem = unicodedata.normalize("NFC", stem).rstrip(" .")
-    return stem or FALLBACK_NAME[:max_chars]

@@ -1,5 +1,11 @@
 """Storing evidence bytes: content-addressed by SHA-256 through Django's storage API, so the
-same file is stored once however many times and by whom it is uploaded.
+same bytes are stored once however many times and by whom they are uploaded.
+
+Each institution has its own StoredFile row for the bytes it holds (its own text extraction and
+status): an upload of bytes another institution holds answers exactly like an upload of new
+bytes (checked the same way, a new row, text "pending" until its own extraction has run), so it
+cannot tell anyone what other institutions hold. Only the blob is shared, and a little time
+(its write is skipped) is the one difference.
 
 A blob is written before its row: an interrupted store leaves at most a blob that no row
 points to (invisible to everyone; `monev evidence gc` removes such blobs), never a row
@@ -45,12 +51,20 @@ REFUSALS = {
     "empty": _("The file is empty."),
     "too_large": _("The file is larger than the limit of %(limit)s MB."),
     "executable": _("Programs cannot be uploaded as evidence, whatever their name."),
+    "active_content": _(
+        "Web pages, scripts and SVG images cannot be uploaded as evidence, whatever their name."
+    ),
+    "macros": _(
+        "Office files with macros or embedded programs are not accepted; save the document "
+        "without them (or as PDF) and upload it again."
+    ),
     "unknown_type": _(
         "This kind of file is not accepted as evidence. Accepted: PDF, DOCX, XLSX, ODT, ODS, "
         "PNG, JPEG, MP4."
     ),
     "zip_bomb": _("The file unpacks to far more than its size and was refused as unsafe."),
     "corrupt_zip": _("The file is damaged and cannot be read."),
+    "corrupt_pdf": _("The file is damaged and cannot be read."),
     "encrypted": _("The file is password-protected; upload it without a password."),
     "unreadable": _("The file could not be read; upload it again."),
     "not_allowed": _("This kind of file is not accepted here: %(kind)s."),
@@ -60,6 +74,10 @@ REFUSALS = {
     ),
     "no_length": _("Send the file's size in the Content-Length header."),
     "interrupted": _("The upload was interrupted before the whole file arrived; send it again."),
+    "too_long": _(
+        "The request body is longer than its Content-Length header says; send the file again "
+        "with its exact length."
+    ),
 }
 
 
@@ -73,7 +91,12 @@ class LengthRequired(InvalidInput):
     code = "length_required"
 
 
-ERRORS = {"too_large": TooLarge, "no_length": LengthRequired}
+class BodyTooLong(InvalidInput):
+    status = 400
+    code = "bad_request"
+
+
+ERRORS = {"too_large": TooLarge, "no_length": LengthRequired, "too_long": BodyTooLong}
 
 
 def refusal(code: str, **values) -> InvalidInput:
@@ -81,6 +104,14 @@ def refusal(code: str, **values) -> InvalidInput:
     message = REFUSALS.get(code, REFUSALS["unknown_type"]) % values
     detail = {"location": "file", "message": str(message), "code": code}
     return ERRORS.get(code, InvalidInput)(message, details=[detail])
+
+
+def upload_name(name: str) -> str:
+    """The name a file arrived with, refused when blank: one rule for both ways in (a multipart
+    part and a raw body's Content-Disposition)."""
+    if not name or not name.strip():
+        raise refusal("no_name")
+    return name
 
 
 def blob_name(sha256: str) -> str:
@@ -132,16 +163,14 @@ def _sync_directory(name: str) -> None:
         os.close(descriptor)
 
 
-def store_upload(uploaded) -> tuple[StoredFile, bool]:
-    """(the stored file, whether it is new). Checks size and content; InvalidInput if refused."""
+def store_upload(uploaded, institution_id: int) -> tuple[StoredFile, bool]:
+    """(the institution's stored file, whether it is new to the institution). Checks size and
+    content, whoever holds the bytes already; InvalidInput if refused."""
     if uploaded.size == 0:
         raise refusal("empty")
     if uploaded.size > settings.MONEV_UPLOAD_MAX_BYTES:
         raise refusal("too_large")
     sha256 = _sha256(uploaded)
-    existing = StoredFile.objects.filter(sha256=sha256).first()
-    if existing is not None:
-        return existing, False
     with _local_path(uploaded) as path:
         try:
             sniffed = sniff(Path(path))
@@ -149,6 +178,9 @@ def store_upload(uploaded) -> tuple[StoredFile, bool]:
             raise refusal(refused.code) from None
     if sniffed.kind not in settings.MONEV_EVIDENCE_KINDS:
         raise refusal("not_allowed", kind=sniffed.kind)
+    held = StoredFile.objects.filter(institution_id=institution_id, sha256=sha256).first()
+    if held is not None:
+        return held, False
     if not hasattr(uploaded, "temporary_file_path"):
         uploaded.seek(0)  # read once already, for the hash
     name = blob_name(sha256)
@@ -159,12 +191,13 @@ def store_upload(uploaded) -> tuple[StoredFile, bool]:
     try:
         with transaction.atomic():
             stored = StoredFile.objects.create(
+                institution_id=institution_id,
                 sha256=sha256,
                 size=uploaded.size,
                 kind=sniffed.kind,
                 content_type=sniffed.content_type,
                 storage_name=name,
             )
-    except IntegrityError:  # the same new file, uploaded by someone else at the same moment
-        return StoredFile.objects.get(sha256=sha256), False
+    except IntegrityError:  # the same new file, uploaded by a colleague at the same moment
+        return StoredFile.objects.get(institution_id=institution_id, sha256=sha256), False
     return stored, True

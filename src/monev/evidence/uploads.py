@@ -7,7 +7,9 @@ clients that prefer it), through HashingUploadHandler; or the file as the whole 
 
 A multipart file over the limit is skipped as it arrives: its bytes are discarded, its
 temporary file deleted, and the request carries `upload_refusals` for the view to explain.
-A raw body over the limit is refused from its Content-Length before a byte is read.
+A raw body over the limit is refused from its Content-Length before a byte is read, and one
+longer than its Content-Length is refused once read, as far as the server lets that be seen
+(more_than_declared).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import select
+import socket
 import threading
 from contextlib import suppress
 from email.message import Message
@@ -23,7 +27,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
-from monev.evidence.storage import refusal
+from monev.evidence.storage import refusal, upload_name
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
@@ -87,9 +91,7 @@ def body_filename(request) -> str:
         # WSGI hands headers over as latin-1; a plain filename="..." sent as UTF-8 is common.
         with suppress(UnicodeEncodeError, UnicodeDecodeError):
             name = name.encode("latin-1").decode("utf-8")
-    if not name.strip():
-        raise refusal("no_name")
-    return name
+    return upload_name(name)
 
 
 def declared_length(request) -> int:
@@ -167,12 +169,39 @@ def _receive(request, handle, length: int) -> str:
                 handle.flush()
                 writeback.queue.put(None)
                 unadvised = 0
+        if more_than_declared(request):
+            raise refusal("too_long")
     finally:
         hasher.finish()
         writeback.finish()
     handle.flush()
     os.fsync(descriptor)
     return digest.hexdigest()
+
+
+def more_than_declared(request) -> bool:
+    """Whether the client sent more than its Content-Length, once that much has been read.
+
+    HTTP says such bytes start the next request, and WSGI lets an application read only what
+    was declared, so a buggy client's file would be stored cut short. What can be seen without
+    waiting is checked: what Django's test client holds, what gunicorn (the production server,
+    `monev serve`) has buffered beyond the body, or bytes already waiting on its socket. Behind
+    a proxy, the proxy frames the request and never forwards such bytes as part of it.
+    """
+    stream = request.environ.get("wsgi.input")
+    if hasattr(stream, "__len__"):  # django.test.client.FakePayload: the bytes left
+        return len(stream) > 0
+    buffered = getattr(getattr(getattr(stream, "reader", None), "unreader", None), "buf", None)
+    if buffered is not None and len(buffered.getvalue()) > 0:
+        return True
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return False
+    try:
+        waiting, _, _ = select.select([sock], [], [], 0)
+        return bool(waiting) and bool(sock.recv(1, socket.MSG_PEEK))
+    except (OSError, ValueError):  # closed, or TLS (no peeking): nothing to tell
+        return False
 
 
 def receive_body(request) -> TemporaryUploadedFile:
