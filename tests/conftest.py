@@ -1,7 +1,8 @@
 """Shared fixtures: a small world with one persona per role (the healthchecks / Zulip way).
 
 `world` holds Kota Contoh with two units, a user for every role, an outsider from another
-institution, and an spbe-2020 period whose answers 1-5 belong to unit A and 6-10 to unit B.
+institution, and an spbe-2020 period whose answers 1-5 belong to unit A and 6-10 to unit B;
+the external assessor is assigned to that period (every aspect).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from monev.accounts.models import User
+from monev.assignments.models import AssessorAssignment
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Period
 from monev.institutions.models import Institution, Role, Unit
@@ -99,6 +101,8 @@ def build_world() -> World:
         instrument="spbe-2020",
         milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
     )
+    # An external assessor judges only within an evaluator's assignment (every aspect here).
+    AssessorAssignment.objects.create(period=period, assessor=users["asesor_eksternal"])
     answers = {a.indicator: a.pk for a in period.answers.all()}
     AnswerUnit.objects.bulk_create(
         [AnswerUnit(answer_id=answers[str(n)], unit=unit_a) for n in range(1, 6)]
@@ -163,6 +167,14 @@ def isolated_files(settings, tmp_path):
     }
     settings.FILE_UPLOAD_TEMP_DIR = incoming
     return tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def isolated_audit_anchor(settings, tmp_path):
+    # The audit anchor (`monev audit anchor`, `monev backup`) of one test is never compared
+    # with another test's database, and never lands in the checkout's var/.
+    settings.MONEV_AUDIT_ANCHOR = tmp_path / "audit-anchor.json"
+    return settings.MONEV_AUDIT_ANCHOR
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ handle failures in one place.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -30,6 +31,8 @@ from monev.planning.api import router as planning_router
 from monev.reports.api import router as reports_router
 from monev.reports.pdf_api import router as reports_pdf_router
 from monev.transition.api import router as transition_router
+
+NUMERIC_VALUE_OUT_OF_RANGE = "22003"
 
 api = MonevApi(
     title="Monev SPBE API",
@@ -109,16 +112,25 @@ def on_http_error(request, exc: HttpError):
     return error_response(request, exc.status_code, code, message)
 
 
+def _number_out_of_range(request):
+    # The engine's own words ("Python int too large to convert to SQLite INTEGER", "bigint
+    # out of range") say nothing useful to a client and name the database: not passed on.
+    return error_response(request, 422, "invalid_input", _("A number is out of range."))
+
+
 @api.exception_handler(OverflowError)
 def on_number_out_of_range(request, exc: OverflowError):
-    # SQLite refuses to bind an integer beyond 64 bits; the document states the range.
-    return error_response(
-        request,
-        422,
-        "invalid_input",
-        _("A number is out of range."),
-        [{"location": "", "message": str(exc)}],
-    )
+    # A last line: SQLite refuses to bind an integer beyond 64 bits. Paths, queries and JSON
+    # bodies are bounded before (api_schemas' Id, SmallInt, OFFSET_QUERY; api_base).
+    return _number_out_of_range(request)
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc: DataError):
+    # The same last line on PostgreSQL: 22003 numeric_value_out_of_range.
+    if getattr(exc.__cause__, "sqlstate", None) == NUMERIC_VALUE_OUT_OF_RANGE:
+        return _number_out_of_range(request)
+    raise exc
 
 
 @api.exception_handler(RequestDataTooBig)

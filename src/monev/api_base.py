@@ -90,6 +90,45 @@ def _has_nul(request: HttpRequest) -> bool:
     return request.content_type == JSON and b"\\u0000" in request.body
 
 
+def _out_of_range(value: Any, location: str = "body") -> str | None:
+    """Where a JSON body holds an integer no database column can (the first one), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = INTEGER_RANGE["minimum"], INTEGER_RANGE["maximum"]
+        return None if low <= value <= high else location
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, inner in items:
+        if found := _out_of_range(inner, f"{location}.{key}"):
+            return found
+    return None
+
+
+def _integer_out_of_range(request: HttpRequest) -> HttpResponse | None:
+    """422 for a JSON body with an integer beyond 64 bits: the document states that range for
+    every integer it reads, and pydantic's int alone would pass it to the database (SQLite:
+    OverflowError; PostgreSQL: "bigint out of range")."""
+    if request.content_type != JSON or not request.body:
+        return None
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return None  # not JSON: the parser answers 400
+    location = _out_of_range(body)
+    if location is None:
+        return None
+    message = _("An integer must lie between %(minimum)s and %(maximum)s.") % INTEGER_RANGE
+    return error_json(
+        422,
+        "invalid_request",
+        _("The request is not valid."),
+        [{"location": location, "message": message}],
+    )
+
+
 def _uniform_view(view, accepted: dict[str, set[str]]):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
@@ -110,6 +149,8 @@ def _uniform_view(view, accepted: dict[str, set[str]]):
         if has_nul:
             # PostgreSQL text cannot hold it (SQLite can): refused alike on both.
             return error_json(422, "invalid_input", _("Text cannot contain the NUL character."))
+        if refusal := _integer_out_of_range(request):
+            return refusal
         return _as_uniform(view(request, *args, **kwargs), request.method or "")
 
     return wrapper
@@ -229,14 +270,38 @@ def _bound(node: Any) -> None:
             _bound(value)
 
 
+def _references(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            found.add(node["$ref"].rsplit("/", 1)[-1])
+        for value in node.values():
+            _references(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _references(value, found)
+
+
 def bound_integers(schema: dict) -> None:
-    """Every integer the API reads - in a path, a query or a body - says its range."""
+    """Every integer the API reads - in a path, a query or a body, however deep - says its
+    range (the explicit bounds of api_schemas' types stay; the rest get 64 bits, which
+    `_integer_out_of_range` enforces for bodies)."""
+    components = schema.get("components", {}).get("schemas", {})
+    read: set[str] = set()
     for item in schema.get("paths", {}).values():
         for operation in item.values():
             _bound(operation.get("parameters", []))
             _bound(operation.get("requestBody", {}))
-    for name, component in schema.get("components", {}).get("schemas", {}).items():
-        if name.endswith("In"):
+            _references(operation.get("parameters", []), read)
+            _references(operation.get("requestBody", {}), read)
+    pending = set(read)
+    while pending:  # the components a read component refers to are read too
+        name = pending.pop()
+        found: set[str] = set()
+        _references(components.get(name, {}), found)
+        pending |= found - read
+        read |= found
+    for name, component in components.items():
+        if name.endswith("In") or name in read:
             _bound(component)
 
 

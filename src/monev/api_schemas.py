@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from ninja import Field, Query, Schema
+from ninja.pagination import LimitOffsetPagination
 from pydantic import AwareDatetime, BeforeValidator, WithJsonSchema
 
 # --- input types whose parsing agrees exactly with what the OpenAPI document says ------------
@@ -100,7 +101,45 @@ READ_ERRORS = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+# --- bounded integers: every integer in a path or a query uses one of these --------------------
+# pydantic's int has no bounds, and a number beyond what the database holds reached it: SQLite
+# raised OverflowError ("Python int too large to convert to SQLite INTEGER"), PostgreSQL
+# "bigint out of range" - a 500, or the engine's words in a 422. Bounded here, the parser
+# answers 422 `invalid_request` naming the parameter and its range, before any query runs; the
+# OpenAPI document states the same range. tests/web/test_huge_integers.py walks every operation.
+
+MAX_ID = 2**63 - 1  # the databases' integer keys (BigAutoField)
+MAX_OFFSET = 2**31 - 1  # far past any list; offset + limit stays a valid LIMIT/OFFSET everywhere
+MAX_SMALL = 32767  # a level, a position: small integer columns
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+SmallInt = Annotated[int, Field(ge=0, le=MAX_SMALL)]
+Version = Annotated[int, Field(ge=0, le=MAX_ID)]  # of a row, as read; 0: none expected
+
 # Query parameters the round and queue pages share: a year an evaluation can have, a page number.
 YEAR_QUERY = Query(None, ge=2000, le=2100, description="the evaluation year", examples=[2026])
 PAGE_QUERY = Query(None, ge=1, le=100_000, description="page number, from 1")
-ID_QUERY = Query(None, ge=1, le=2**63 - 1, description="an id, as the API gives it")
+ID_QUERY = Query(None, ge=1, le=MAX_ID, description="an id, as the API gives it")
+OFFSET_QUERY = Query(0, ge=0, le=MAX_OFFSET, description="items to skip, from 0")
+
+
+def resolved(function):
+    """The function with its annotations evaluated in its own module: under `@paginate` ninja
+    reads them from the wrapper, whose module knows nothing of `Id` (postponed annotations
+    are text). Put it below `@paginate`."""
+    function.__annotations__ = get_type_hints(function, include_extras=True)
+    return function
+
+
+class Paged(LimitOffsetPagination):
+    """django-ninja's limit/offset pagination with both bounded (its offset has no upper
+    bound, its limit none unless set): `@paginate(Paged)`."""
+
+    MAX_LIMIT = 500
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500, description="at most 500")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="items to skip, from 0")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=self.MAX_LIMIT, **kwargs)

@@ -29,6 +29,10 @@ class Evaluators:
 
 
 def make_evaluators(world) -> Evaluators:
+    from monev.assignments.models import AssessorAssignment
+
+    # These tests make, count and remove assignments: they start from none.
+    AssessorAssignment.objects.filter(period=world.period).delete()
     Institution.objects.filter(pk=world.institution.pk).update(province="Jawa Barat")
     Institution.objects.filter(pk=world.other_institution.pk).update(province="Jawa Tengah")
     world.institution.refresh_from_db()

@@ -107,3 +107,15 @@ def test_a_change_with_a_stale_version_answers_409_and_keeps_the_other_change(ev
     )
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
     assert AssessorAssignment.objects.get().aspects == ["A2"]
+
+
+def test_the_api_refuses_an_insider_of_another_institution_as_assessor(evaluators):
+    world = evaluators.world
+    response = Api.token(evaluators.national).post(
+        "/assignments", {"period_id": world.period.pk, "assessor": world.outsider.username}
+    )
+    assert response.status_code == 422, response.json()
+    error = response.json()["error"]
+    assert error["details"][0]["location"] == "assessor"
+    assert "Kabupaten Lain" in error["message"]
+    assert not AssessorAssignment.objects.exists()

@@ -184,3 +184,15 @@ def test_the_page_refuses_a_change_made_from_a_stale_row(evaluators):
     assert response.status_code == 409
     assert f'id="institution-{institution.pk}"' in response.content.decode()
     assert AssessorAssignment.objects.get().aspects == ["A1"]
+
+
+def test_the_page_refuses_an_insider_of_another_institution_as_assessor(evaluators):
+    world = evaluators.world
+    response = client_for(evaluators.national).post(
+        reverse("assignments:assign"),
+        {"period": world.period.pk, "assessor": world.outsider.username},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert "Kabupaten Lain" in response.content.decode()
+    assert not AssessorAssignment.objects.exists()

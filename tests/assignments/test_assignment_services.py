@@ -216,3 +216,27 @@ def test_a_change_from_a_stale_view_is_refused_and_loses_nothing(evaluators):
         )
     current = AssessorAssignment.objects.get()
     assert current.aspects == ["A2"] and current.version == 2
+
+
+def test_only_outsiders_to_every_institution_can_be_external_assessors(evaluators):
+    """An assignment grants view, assess and comment: an evaluator may not hand that to the
+    koordinator of another institution, nor to an evaluator (themselves included)."""
+    world = evaluators.world
+    for insider, reason in (
+        (world.outsider, "Koordinator"),  # koordinator of Kabupaten Lain
+        (evaluators.jabar, "evaluator"),
+        (evaluators.national, "evaluator"),
+    ):
+        for actor in (evaluators.national, None):
+            with pytest.raises(InvalidInput) as refused:
+                services.assignment_set(actor, period_id=world.period.pk, assessor_id=insider.pk)
+            assert reason in str(refused.value.message), refused.value.message
+            assert refused.value.details[0]["location"] == "assessor"
+    assert not AssessorAssignment.objects.exists()
+    assert not Membership.objects.filter(user=world.outsider, institution=world.institution)
+    # Someone with no role anywhere, or an external assessor of another institution, is one.
+    grant(evaluators.assessor, world.other_institution, Role.ASESOR_EKSTERNAL)
+    assignment, created = services.assignment_set(
+        evaluators.national, period_id=world.period.pk, assessor_id=evaluators.assessor.pk
+    )
+    assert created and assignment.assessor == evaluators.assessor

@@ -32,21 +32,60 @@ def closed(world):
     return world
 
 
-def test_without_an_assignment_an_assessor_member_judges_everything_as_before(closed):
+def test_without_an_assignment_an_assessor_member_judges_nothing(closed):
+    # A membership granted by hand (no evaluator's assignment) lets the assessor see the
+    # institution, not judge it: an external assessor acts only within an assignment.
+    AssessorAssignment.objects.filter(assessor=closed.asesor_eksternal).delete()
     instrument = instrument_of(closed.period)
-    assert may_assess(closed.asesor_eksternal, closed.answer("11"), instrument)
-    assert _judge(closed, "11").level == Decimal(2)
+    assert not may_assess(closed.asesor_eksternal, closed.answer("11"), instrument)
+    with pytest.raises(Forbidden) as refused:
+        _judge(closed, "11")
+    assert "tidak ditugaskan" in str(refused.value.message)
+    assert not closed.answer("11").passes.exists()
+
+
+def test_without_an_assignment_the_api_refuses_the_pass_and_queues_nothing(closed):
+    from api_support import Api
+
+    AssessorAssignment.objects.filter(assessor=closed.asesor_eksternal).delete()
+    api = Api.token(closed.asesor_eksternal)
+    answer = closed.answer("11")
+    response = api.put(
+        f"/answers/{answer.pk}/passes/dokumen", {"version": 0, "level": 2, "notes": ""}
+    )
+    assert response.status_code == 403, response.json()
+    assert "tidak ditugaskan" in response.json()["error"]["message"]
+    queue = api.get(f"/periods/{closed.period.pk}/review-queue").json()
+    assert queue["answers"] == []
+    assert not answer.passes.exists()
+
+
+def test_an_assignment_on_another_period_does_not_cover_this_one(closed):
+    AssessorAssignment.objects.filter(assessor=closed.asesor_eksternal).delete()
+    other = services.period_create(
+        actor=closed.koordinator,
+        institution_id=closed.institution.pk,
+        year=2026,
+        kind="evaluasi",
+        instrument="spbe-2020",
+    )
+    AssessorAssignment.objects.create(period=other, assessor=closed.asesor_eksternal)
+    assert not may_assess(
+        closed.asesor_eksternal, closed.answer("11"), instrument_of(closed.period)
+    )
 
 
 def test_an_assignment_without_aspects_covers_every_indicator(closed):
-    AssessorAssignment.objects.create(period=closed.period, assessor=closed.asesor_eksternal)
+    AssessorAssignment.objects.update_or_create(
+        period=closed.period, assessor=closed.asesor_eksternal, defaults={"aspects": []}
+    )
     assert _judge(closed, "1").level == Decimal(2)
     assert _judge(closed, "11").level == Decimal(2)
 
 
 def test_an_assignment_with_aspects_refuses_the_other_aspects(closed):
-    AssessorAssignment.objects.create(
-        period=closed.period, assessor=closed.asesor_eksternal, aspects=["A2"]
+    AssessorAssignment.objects.update_or_create(
+        period=closed.period, assessor=closed.asesor_eksternal, defaults={"aspects": ["A2"]}
     )
     instrument = instrument_of(closed.period)
     assert not may_assess(closed.asesor_eksternal, closed.answer("1"), instrument)  # A1
@@ -59,7 +98,7 @@ def test_an_assignment_with_aspects_refuses_the_other_aspects(closed):
 
 
 def test_the_system_is_never_restricted(closed):
-    AssessorAssignment.objects.create(
-        period=closed.period, assessor=closed.asesor_eksternal, aspects=["A2"]
+    AssessorAssignment.objects.update_or_create(
+        period=closed.period, assessor=closed.asesor_eksternal, defaults={"aspects": ["A2"]}
     )
     assert may_assess(None, closed.answer("1"), instrument_of(closed.period))

@@ -63,15 +63,12 @@ def test_the_queue_lists_final_answers_of_the_assigned_aspects_at_their_next_sta
     assert filtered.total == queue.total
 
 
-def test_a_member_without_assignment_sees_the_evaluations_as_before(evaluators):
-    world = evaluators.world
+def test_a_member_without_assignment_has_nothing_to_judge(evaluators):
     ((_institution, period),) = make_institutions(1)
-
     grant(evaluators.assessor, period.institution, Role.ASESOR_EKSTERNAL)
-    queue = selectors.assessor_queue(evaluators.assessor)
-    assert len(queue.rows) == 20
-    # world's period is a pemantauan: only evaluations are queued for unassigned members.
-    assert not selectors.assessor_queue(world.asesor_eksternal).rows
+    assert not selectors.assessor_queue(evaluators.assessor).rows
+    services.assignment_set(None, period_id=period.pk, assessor_id=evaluators.assessor.pk)
+    assert len(selectors.assessor_queue(evaluators.assessor).rows) == 20
 
 
 def test_an_assignment_without_the_membership_gives_nothing(evaluators):

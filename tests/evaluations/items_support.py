@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from monev.assignments.models import AssessorAssignment
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Period
 from monev.evaluations.services import ItemDecision
@@ -52,6 +53,8 @@ def build_pemdi(world: World) -> Pemdi:
             explanation="Dokumen perencanaan ada.",
         )
     services.period_close_self_assessment(actor=world.koordinator, period_id=period.pk)
+    # As on the world's period: the external assessor judges within an assignment.
+    AssessorAssignment.objects.create(period=period, assessor=world.asesor_eksternal)
     return Pemdi(world, period)
 
 

@@ -11,6 +11,7 @@ import pytest
 from items_support import A, R, build_pemdi, decide
 from test_concurrency import _skip_reason, at_once
 
+from monev.assignments.models import AssessorAssignment
 from monev.errors import Conflict
 from monev.evaluations import services
 from monev.evaluations.models import AssessorPass, ItemJudgement
@@ -42,6 +43,7 @@ def test_one_of_two_simultaneous_item_saves_wins(world, slow_item_saves):
     pemdi = build_pemdi(world)
     second = make_user("asesor_kedua")
     grant(second, world.institution, Role.ASESOR_EKSTERNAL)
+    AssessorAssignment.objects.create(period=pemdi.period, assessor=second)
     answer = pemdi.answer("2")
 
     def save(actor, decisions):

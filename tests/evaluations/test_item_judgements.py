@@ -172,8 +172,8 @@ def test_an_assessor_of_another_institution_cannot_judge(pemdi):
 
 def test_an_assessor_assigned_other_aspects_cannot_judge(pemdi):
     world = pemdi.world
-    AssessorAssignment.objects.create(
-        period=pemdi.period, assessor=world.asesor_eksternal, aspects=["A7"]
+    AssessorAssignment.objects.update_or_create(
+        period=pemdi.period, assessor=world.asesor_eksternal, defaults={"aspects": ["A7"]}
     )
     with translation.override("en"), pytest.raises(Forbidden, match="not assigned"):
         judge(pemdi, "2", [decide(1, 0, A)])  # indicator 2 is in aspect A1

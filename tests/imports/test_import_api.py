@@ -73,16 +73,21 @@ def test_dry_run_false_applies_at_once(world, tmp_path):
     assert world.answer("1").level == 3
 
 
-def test_another_user_cannot_read_or_apply_the_batch(world, tmp_path):
+def test_another_users_batch_answers_404_exactly_like_a_missing_one(world, tmp_path):
     batch_id = _post_file(
         Api.token(world.koordinator),
         f"/imports/periods/{world.period.pk}/levels",
         _levels(tmp_path),
     ).json()["id"]
-    other = Api.token(world.operator)
-    assert other.get(f"/imports/{batch_id}").status_code == 404
-    assert other.post(f"/imports/{batch_id}/apply").status_code == 403
+    for someone_else in (world.operator, world.outsider):
+        other = Api.token(someone_else)
+        for method, suffix in (("get", ""), ("post", "/apply"), ("post", "/discard")):
+            missing = other.call(method, f"/imports/{batch_id + 1000}{suffix}")
+            response = other.call(method, f"/imports/{batch_id}{suffix}")
+            # The same answer as for an id that does not exist: ids reveal nothing.
+            assert (response.status_code, response.json()) == (404, missing.json())
     assert world.answer("1").level is None
+    assert ImportBatch.objects.get(pk=batch_id).status == "preview"
 
 
 def test_a_renamed_binary_answers_422(world, tmp_path):

@@ -175,11 +175,15 @@ def test_assessor_assignments_from_a_file(evaluators, tmp_path):
             ["kota-contoh", "2025", "koordinator", ""],  # a member of the institution
             ["kota-contoh", "2025", "eval.nasional", "A1, B2"],
             ["kota-contoh", "2025", "asesor.luar", ""],  # twice
+            ["kota-contoh", "2025", "outsider", ""],  # koordinator of another institution
+            ["kota-contoh", "2025", "eval.jabar", ""],  # an evaluator
         ],
         delimiter=";",
     )
     batch = preview(evaluators.jabar, "assessor-assignments", path)
-    assert {row for row, _c, _m in rejected(batch)} == {4, 5, 6, 7, 8, 9}
+    problems = {row: message for row, _c, message in rejected(batch)}
+    assert set(problems) == {4, 5, 6, 7, 8, 9, 10, 11}
+    assert "Kabupaten Lain" in problems[10] and "evaluator" in problems[11]
     assert actions(batch) == {"create": 2}
     good = csv_file(
         tmp_path / "baik.csv",

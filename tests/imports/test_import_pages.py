@@ -4,6 +4,7 @@ query counts."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,12 @@ from openpyxl import load_workbook
 from monev.imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
+
+
+def page_text(response) -> str:
+    """The page with its CSRF tokens blanked (they are masked afresh on every render)."""
+    page = re.sub(r'"X-CSRFToken": "[^"]*"', "", response.content.decode())
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
 
 
 def _upload(client, url, path):
@@ -101,7 +108,7 @@ def test_a_missing_file_is_refused_with_a_message(client, world):
     assert response.status_code == 422 and "Pilih berkas" in response.content.decode()
 
 
-def test_another_user_cannot_see_or_apply_the_preview(client, world, tmp_path):
+def test_another_users_preview_answers_the_missing_id_page(client, world, tmp_path):
     client.force_login(world.koordinator)
     _upload(
         client,
@@ -109,9 +116,16 @@ def test_another_user_cannot_see_or_apply_the_preview(client, world, tmp_path):
         _levels_csv(tmp_path),
     )
     batch = ImportBatch.objects.get()
-    client.force_login(world.operator)
-    assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
-    assert client.post(reverse("imports:apply", args=[batch.pk])).status_code == 403
+    for someone_else in (world.operator, world.outsider):
+        client.force_login(someone_else)
+        for method, name in (("get", "imports:batch"), ("post", "imports:apply")):
+            missing = getattr(client, method)(reverse(name, args=[batch.pk + 1000]))
+            response = getattr(client, method)(reverse(name, args=[batch.pk]))
+            # The missing-id page, but for the id in its links: ids reveal nothing.
+            same = page_text(missing).replace(f"/{batch.pk + 1000}/", f"/{batch.pk}/")
+            assert (response.status_code, page_text(response)) == (404, same)
+        response = client.post(reverse("imports:discard", args=[batch.pk]))
+        assert response.status_code == 404
     assert world.answer("1").level is None
 
 

@@ -8,5 +8,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("token/", views.tokens, name="tokens"),
-    path("token/<int:token_id>/cabut/", views.token_revoke, name="token_revoke"),
+    path("token/<id:token_id>/cabut/", views.token_revoke, name="token_revoke"),
 ]

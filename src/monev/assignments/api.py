@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from monev.accounts.models import User
-from monev.api_schemas import ID_QUERY, READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, ErrorOut
+from monev.api_schemas import ID_QUERY, READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, ErrorOut, Id
 from monev.assignments import selectors, services
 from monev.errors import InvalidInput, NotFound
 from monev.institutions.access import scope_filter
@@ -74,7 +74,7 @@ def _out(assignment) -> dict:
     response={200: list[AssignmentOut], 403: ErrorOut, **READ_ERRORS},
     summary="Assessor assignments in the caller's evaluator scope",
 )
-def assignment_list(request, year: int | None = YEAR_QUERY, institution_id: int | None = ID_QUERY):
+def assignment_list(request, year: int | None = YEAR_QUERY, institution_id: Id | None = ID_QUERY):
     """Every assignment of an institution the caller's evaluator scope covers (403 without an
     evaluator scope), optionally of one year or one institution."""
     return [
@@ -134,7 +134,7 @@ def assignment_create(request, body: AssignmentIn):
     response={204: None, **WRITE_ERRORS},
     summary="Remove an assessor assignment",
 )
-def assignment_delete(request, assignment_id: int):
+def assignment_delete(request, assignment_id: Id):
     """Unassign. The assessor's membership goes too when an assignment created it and this
     was their last assignment in the institution."""
     selectors.require_evaluator(request.auth)
@@ -170,7 +170,7 @@ class QueueOut(Schema):
     summary="The caller's assessment queue across institutions",
 )
 def assessor_queue(
-    request, institution_id: int | None = ID_QUERY, year: int | None = YEAR_QUERY, stage: str = ""
+    request, institution_id: Id | None = ID_QUERY, year: int | None = YEAR_QUERY, stage: str = ""
 ):
     """Every final answer waiting for the caller's judgement at its next external stage, in
     every institution they are assigned to, within their assigned aspects; soonest deadline

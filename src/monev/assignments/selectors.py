@@ -35,10 +35,11 @@ def aspect_of(instrument: Instrument, indicator: str) -> str | None:
 def may_assess(user, answer, instrument: Instrument) -> bool:
     """Whether the user's assignment lets them judge this answer.
 
-    The rule: an assignment narrows, it does not grant. Who may assess at all is decided by
-    the ASSESS capability (the asesor_eksternal membership), as before. Then:
-    - no assignment on the answer's period (an assessor added as a member by hand, before
-      assignments existed) keeps today's behaviour: every indicator;
+    The rule: an external assessor acts only within an assignment. The ASSESS capability
+    (the asesor_eksternal membership) is needed first, as before, and lets them see the
+    institution; judging also needs an evaluator's assignment on the answer's period:
+    - no assignment on that period (a membership granted by hand, or an assignment on
+      another period): nothing;
     - an assignment with no aspects: every indicator;
     - an assignment with aspects: only indicators of those aspects.
     The system (user None, `monev import`) is never restricted. One query."""
@@ -49,9 +50,9 @@ def may_assess(user, answer, instrument: Instrument) -> bool:
         .only("aspects")
         .first()
     )
-    if assignment is None or not assignment.aspects:
-        return True
-    return aspect_of(instrument, answer.indicator) in assignment.aspects
+    if assignment is None:
+        return False
+    return assignment.covers(aspect_of(instrument, answer.indicator) or "")
 
 
 # --- the evaluator's assignment page ---------------------------------------------------------
@@ -79,7 +80,7 @@ class AssignmentBoard:
     provinces: list[str]
     rows: list[InstitutionAssignments]
     page: object  # django Paginator page
-    candidates: list[str]  # usernames of external assessors known anywhere
+    candidates: list[str]  # usernames of external assessors known anywhere, assignable
 
 
 def evaluator_institutions(user) -> QuerySet[Institution]:
@@ -158,8 +159,12 @@ def assignment_board(
                 aspects=aspects,
             )
         )
-    candidates = list(
-        User.objects.filter(memberships__role=Role.ASESOR_EKSTERNAL, is_active=True)
+    insiders = Membership.objects.exclude(role=Role.ASESOR_EKSTERNAL).values("user_id")
+    candidates = list(  # those an assignment accepts (services.ineligible_assessors)
+        User.objects.filter(
+            memberships__role=Role.ASESOR_EKSTERNAL, is_active=True, evaluator_scope=""
+        )
+        .exclude(pk__in=insiders)
         .order_by("username")
         .values_list("username", flat=True)
         .distinct()[:500]
@@ -236,30 +241,20 @@ class AssessorQueue:
 
 
 def _assessor_periods(user) -> dict[int, tuple[Period, list[str]]]:
-    """{period id: (period, aspects)} the user judges: their assignments (aspects [] = all),
-    and - as before assignments existed - every evaluation period of an institution where they
-    hold an asesor_eksternal membership and no assignment. Three queries."""
+    """{period id: (period, aspects)} the user judges: their assignments (aspects [] = all)
+    where their asesor_eksternal membership still gives access. A membership without an
+    assignment gives nothing to judge (may_assess). Two queries."""
     periods: dict[int, tuple[Period, list[str]]] = {}
-    assigned_institutions = set()
     for assignment in AssessorAssignment.objects.filter(assessor=user).select_related(
         "period__institution"
     ):
         periods[assignment.period_id] = (assignment.period, list(assignment.aspects))
-        assigned_institutions.add(assignment.period.institution_id)
     member_of = set(
         Membership.objects.filter(user=user, role=Role.ASESOR_EKSTERNAL).values_list(
             "institution_id", flat=True
         )
     )
-    # Assignments only count where the membership still gives access.
-    periods = {k: v for k, v in periods.items() if v[0].institution_id in member_of}
-    unassigned = member_of - assigned_institutions
-    if unassigned:
-        for period in Period.objects.filter(
-            institution_id__in=unassigned, kind=Period.Kind.EVALUASI
-        ).select_related("institution"):
-            periods[period.pk] = (period, [])
-    return periods
+    return {k: v for k, v in periods.items() if v[0].institution_id in member_of}
 
 
 def assessor_queue(
@@ -362,14 +357,15 @@ def institution_row(user, period: Period) -> InstitutionAssignments:
     )
 
 
-def assigned_aspects(user, period: Period) -> list[str]:
-    """The aspects the user's assignment on the period names ([] = all, or no assignment):
-    a period's review queue shows an assessor only what they may judge. One query."""
+def assigned_aspects(user, period: Period) -> list[str] | None:
+    """The aspects the user's assignment on the period names ([] = all; None: no assignment,
+    nothing to judge): a period's review queue shows an assessor only what they may judge
+    (the rule of may_assess). One query."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return []
+        return None
     aspects = (
         AssessorAssignment.objects.filter(period=period, assessor=user)
         .values_list("aspects", flat=True)
         .first()
     )
-    return list(aspects or [])
+    return None if aspects is None else list(aspects)

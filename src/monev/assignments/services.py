@@ -63,24 +63,58 @@ def normalise_aspects(period: Period, aspects) -> list[str]:
     return [code for code in known if code in wanted]
 
 
-def assessor_problem(assessor: User | None, institution_id: int) -> str | None:
-    """Why this user cannot be the institution's external assessor, or None."""
+def ineligible_assessors(users) -> dict[int, str]:
+    """{user id: why they cannot be an external assessor} for those of `users` who cannot
+    (the others are absent). One query.
+
+    An assignment hands its assessor view, assess and comment in an institution, so who may
+    receive one is not left to the evaluator: an external assessor comes from outside the
+    institutions under evaluation and from outside the evaluation's management. Refused: a
+    user holding any role but asesor eksternal in any institution (a koordinator of one
+    institution would read and judge another's evidence), and a user with an evaluator scope
+    (evaluators assign; they do not judge, themselves included). A user with no role anywhere
+    - an assessor's account as the administrator or SSO created it - or an external assessor
+    of other institutions is eligible; the system (`monev import`) follows the same rule."""
+    users = list(users)
+    problems: dict[int, str] = {}
+    for user in users:
+        if getattr(user, "evaluator_scope", ""):
+            problems[user.pk] = str(
+                _(
+                    "%(user)s is an evaluator; evaluators assign external assessors and do "
+                    "not assess."
+                )
+                % {"user": user.username}
+            )
+    insiders = (
+        Membership.objects.filter(user__in=[u.pk for u in users])
+        .exclude(role=Role.ASESOR_EKSTERNAL)
+        .select_related("user", "institution")
+        .order_by("user_id", "institution__name", "role")
+    )
+    for membership in insiders:
+        problems.setdefault(
+            membership.user_id,
+            str(
+                _(
+                    "%(user)s is %(role)s in %(institution)s; an external assessor comes from "
+                    "outside the institutions under evaluation."
+                )
+                % {
+                    "user": membership.user.username,
+                    "role": membership.get_role_display(),
+                    "institution": membership.institution.name,
+                }
+            ),
+        )
+    return problems
+
+
+def assessor_problem(assessor: User | None) -> str | None:
+    """Why this user cannot be an external assessor, or None (ineligible_assessors)."""
     if assessor is None or not assessor.is_active:
         return str(_("No active user has this username."))
-    other_roles = (
-        Membership.objects.filter(user=assessor, institution_id=institution_id)
-        .exclude(role=Role.ASESOR_EKSTERNAL)
-        .exists()
-    )
-    if other_roles:
-        return str(
-            _(
-                "%(user)s has another role in this institution; an external assessor must "
-                "come from outside it."
-            )
-            % {"user": assessor.username}
-        )
-    return None
+    return ineligible_assessors([assessor]).get(assessor.pk)
 
 
 def assignments_fingerprint(assignments) -> str:
@@ -127,7 +161,7 @@ def assignment_set(
     institution_id = period.institution_id
     _check(actor, institution_id)
     assessor = User.objects.filter(pk=assessor_id).first()
-    if problem := assessor_problem(assessor, institution_id):
+    if problem := assessor_problem(assessor):
         raise InvalidInput(problem, details=[{"location": "assessor", "message": problem}])
     codes = normalise_aspects(period, aspects)
     existing = (

@@ -8,7 +8,7 @@ app_name = "assignments"
 urlpatterns = [
     path("penugasan/", views.board, name="board"),
     path("penugasan/tetapkan/", views.assign, name="assign"),
-    path("penugasan/<int:assignment_id>/hapus/", views.unassign, name="unassign"),
+    path("penugasan/<id:assignment_id>/hapus/", views.unassign, name="unassign"),
     path("impor/", views.imports_page, name="imports"),
     path("impor/<slug:kind>/", views.import_upload, name="import_upload"),
 ]

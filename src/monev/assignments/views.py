@@ -24,6 +24,7 @@ from monev.evaluations.models import Period
 from monev.imports import selectors as import_selectors
 from monev.imports import services as import_services
 from monev.imports.uploads import refused_upload, upload_path
+from monev.web.params import id_param
 
 
 def _board_filters(request: HttpRequest) -> dict:
@@ -75,8 +76,8 @@ def assign(request: HttpRequest) -> HttpResponse:
     """Assign an assessor to a period (or change their aspects): HTMX swaps the institution's
     row; without JavaScript the page reloads with a message."""
     selectors.require_evaluator(request.user)
-    period_id = request.POST.get("period", "")
-    period = Period.objects.filter(pk=int(period_id)).first() if period_id.isdigit() else None
+    period_id = id_param(request.POST.get("period"))
+    period = Period.objects.filter(pk=period_id).first() if period_id is not None else None
     if period is None:
         raise NotFound(_("Period not found."))
     codes = [code for code, _name in selectors.aspect_choices(period)]

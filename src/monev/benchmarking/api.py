@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from monev.api_schemas import PAGE_QUERY, YEAR_QUERY, ErrorOut
+from monev.api_schemas import PAGE_QUERY, YEAR_QUERY, ErrorOut, Id
 from monev.benchmarking import selectors
 from monev.benchmarking.scores import stage_label
 
@@ -373,7 +373,7 @@ def distributions(
     response={200: PeersOut, **ERRORS},
     summary="One institution against its peers",
 )
-def institution_peers(request, institution_id: int, year: int | None = YEAR_QUERY):
+def institution_peers(request, institution_id: Id, year: int | None = YEAR_QUERY):
     """The institution's index, aspect scores and predicate against the institutions of its
     kind, nationally and in its province: median and quartiles, rank, percentile; and its
     published history against the published median of its kind. Its own people see the

@@ -8,5 +8,5 @@ urlpatterns = [
     path("kemajuan/", views.progress, name="progress"),
     path("peringkat/", views.rankings, name="rankings"),
     path("sebaran/", views.distributions, name="distributions"),
-    path("instansi/<int:institution_id>/banding/", views.peers, name="peers"),
+    path("instansi/<id:institution_id>/banding/", views.peers, name="peers"),
 ]

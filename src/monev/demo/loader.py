@@ -151,6 +151,7 @@ def load(data_dir: Path) -> list[Login]:
         _plan(period, users["koordinator"])
         check(period, users["koordinator"])
         _pemdi_period, pemdi_files = load_pemdi_demo(users[pemdi_data.ASSESSOR], logins)
+        _assign_assessor(period, users[pemdi_data.ASSESSOR])
         load_benchmark()
     extract_now(stored_files + pemdi_files)
     write_logins(data_dir, logins)
@@ -237,6 +238,16 @@ def _assign(period: Period, koordinator: User, units: dict[str, Unit]) -> None:
         },
         expected_fingerprint=assignment_fingerprint([]),
     )
+
+
+def _assign_assessor(period: Period, assessor: User) -> None:
+    """The national evaluator (made by the Pemdi part) assigns the external assessor to the
+    2025 monitoring for every aspect: an external assessor judges only within an assignment,
+    their membership alone lets them see the institution."""
+    from monev.assignments import services as assignment_services
+
+    evaluator = User.objects.get(username=pemdi_data.EVALUATORS[0].username)
+    assignment_services.assignment_set(evaluator, period_id=period.pk, assessor_id=assessor.pk)
 
 
 def _clock(start: datetime):

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from monev.api_schemas import (
     READ_ERRORS,
@@ -23,8 +23,11 @@ from monev.api_schemas import (
     DateTimeIn,
     DecimalIn,
     ErrorOut,
+    Id,
     InstitutionRefOut,
+    Paged,
     UnitOut,
+    resolved,
 )
 from monev.assignments.selectors import assigned_aspects
 from monev.audit import selectors as audit_selectors
@@ -575,7 +578,7 @@ def period_create(request, payload: PeriodCreateIn):
 @periods_router.get(
     "/{period_id}", response={200: PeriodOverviewOut, **READ_ERRORS}, summary="Period overview"
 )
-def period_overview(request, period_id: int, full: bool = False):
+def period_overview(request, period_id: Id, full: bool = False):
     """Every indicator with status, levels, units, comment count and flags, and the index at
     every stage (self-assessed, verified, provisional, final), computed now by the scoring
     engine. An operator sees only their units' answers; the scores always cover the whole
@@ -606,7 +609,7 @@ def period_overview(request, period_id: int, full: bool = False):
 @periods_router.patch(
     "/{period_id}", response={200: PeriodOut, **WRITE_ERRORS}, summary="Set the target"
 )
-def period_patch(request, period_id: int, payload: PeriodPatchIn):
+def period_patch(request, period_id: Id, payload: PeriodPatchIn):
     """Set (or clear, with null) the period's target index."""
     return _period(
         services.period_set_target(actor=request.auth, period_id=period_id, target=payload.target)
@@ -618,7 +621,7 @@ def period_patch(request, period_id: int, payload: PeriodPatchIn):
     response={200: MilestoneOut, **WRITE_ERRORS},
     summary="Set a milestone",
 )
-def milestone_set(request, period_id: int, payload: MilestoneIn):
+def milestone_set(request, period_id: Id, payload: MilestoneIn):
     """Set the date of a milestone. Every kind but `mentoring` occurs once per period, so its
     date is replaced; each `mentoring` session is added."""
     milestone = services.milestone_set(
@@ -636,7 +639,7 @@ def milestone_set(request, period_id: int, payload: MilestoneIn):
     response={204: None, **WRITE_ERRORS},
     summary="Delete a milestone",
 )
-def milestone_delete(request, period_id: int, milestone_id: int):
+def milestone_delete(request, period_id: Id, milestone_id: Id):
     """Remove a milestone (e.g. a cancelled mentoring session)."""
     period, _access = selectors.period_for_user(request.auth, period_id)
     if not period.milestones.filter(pk=milestone_id).exists():  # not this period's
@@ -650,7 +653,7 @@ def milestone_delete(request, period_id: int, milestone_id: int):
     response={200: CloseOut, **WRITE_ERRORS},
     summary="Close the self-assessment",
 )
-def period_close(request, period_id: int):
+def period_close(request, period_id: Id):
     """Lock every answer as final mandiri; from now on only the koordinator can reopen one,
     with a reason. The external assessment can start."""
     return {
@@ -663,7 +666,7 @@ def period_close(request, period_id: int):
 @periods_router.get(
     "/{period_id}/todo", response={200: AnswerListOut, **READ_ERRORS}, summary="To-do list"
 )
-def period_todo(request, period_id: int):
+def period_todo(request, period_id: Id):
     """What the caller's units still owe - answers in draft or returned to them - with the
     deadlines ahead. For a koordinator, every open answer."""
     period, access = selectors.period_for_user(request.auth, period_id)
@@ -677,12 +680,12 @@ def period_todo(request, period_id: int):
     response={200: AnswerListOut, **READ_ERRORS},
     summary="Review queue",
 )
-def period_review_queue(request, period_id: int):
+def period_review_queue(request, period_id: Id):
     """For an asesor internal: submitted answers waiting for verification. For an asesor
     eksternal: final answers without a final level yet. Empty for other roles."""
     period, access = selectors.period_for_user(request.auth, period_id)
     now = timezone.now()
-    aspects = assigned_aspects(request.auth, period) if access.can(Capability.ASSESS) else None
+    aspects = assigned_aspects(request.auth, period) if access.can(Capability.ASSESS) else []
     rows = selectors.review_queue(period, access, now=now, aspects=aspects)
     return _answer_list(period, rows, selectors.upcoming_milestones(period, now=now), now)
 
@@ -692,7 +695,7 @@ def period_review_queue(request, period_id: int):
     response={200: AssignmentsOut, **READ_ERRORS, 403: ErrorOut},
     summary="Unit x indicator matrix",
 )
-def assignments_get(request, period_id: int):
+def assignments_get(request, period_id: Id):
     """Which units are responsible for which answer, and the matrix's fingerprint to send
     back when saving. For whoever assigns units (the koordinator), as the matrix page."""
     period, access = selectors.period_for_user(request.auth, period_id)
@@ -705,7 +708,7 @@ def assignments_get(request, period_id: int):
     response={200: AssignmentsOut, **WRITE_ERRORS},
     summary="Assign units in bulk",
 )
-def assignments_put(request, period_id: int, payload: AssignmentsIn):
+def assignments_put(request, period_id: Id, payload: AssignmentsIn):
     """Set the responsible units of many answers at once. Refused with 409 if the matrix
     changed since `fingerprint` was read."""
     changed = services.period_assign_matrix(
@@ -723,8 +726,9 @@ def assignments_put(request, period_id: int, payload: AssignmentsIn):
     response={200: list[AuditEventOut], **READ_ERRORS, 403: ErrorOut},
     summary="Period audit trail",
 )
-@paginate(LimitOffsetPagination)
-def period_audit(request, period_id: int):
+@paginate(Paged)
+@resolved
+def period_audit(request, period_id: Id):
     """Every recorded change in the period - who, when, what, before and after, why -
     newest first. Needs the koordinator, asesor internal or admin role."""
     period, access = selectors.period_for_user(request.auth, period_id)
@@ -738,7 +742,7 @@ def period_audit(request, period_id: int):
 @answers_router.get(
     "/{answer_id}", response={200: AnswerDetailOut, **READ_ERRORS}, summary="Answer detail"
 )
-def answer_detail(request, answer_id: int):
+def answer_detail(request, answer_id: Id):
     """One answer with its version (send it back with every write), the criteria and
     evidence of every level beside it, its units, comments, the external passes and flags,
     and what the caller may do on it."""
@@ -767,7 +771,7 @@ def answer_detail(request, answer_id: int):
 @answers_router.put(
     "/{answer_id}", response={200: AnswerStateOut, **WRITE_ERRORS}, summary="Save an answer"
 )
-def answer_save(request, answer_id: int, payload: AnswerSaveIn):
+def answer_save(request, answer_id: Id, payload: AnswerSaveIn):
     """Save the level and penjelasan. `version` is the one you read: if someone saved since,
     the answer is 409 with their saved state in `error.current`, and nothing is overwritten.
     Changing a submitted or verified answer sends it back to draft."""
@@ -784,7 +788,7 @@ def answer_save(request, answer_id: int, payload: AnswerSaveIn):
 @answers_router.post(
     "/{answer_id}/submit", response={200: AnswerStateOut, **WRITE_ERRORS}, summary="Submit"
 )
-def answer_submit(request, answer_id: int, payload: VersionIn):
+def answer_submit(request, answer_id: Id, payload: VersionIn):
     """Submit a draft or returned answer (diajukan) for the asesor internal's review."""
     return _state(
         services.answer_submit(
@@ -796,7 +800,7 @@ def answer_submit(request, answer_id: int, payload: VersionIn):
 @answers_router.post(
     "/{answer_id}/verify", response={200: AnswerStateOut, **WRITE_ERRORS}, summary="Verify"
 )
-def answer_verify(request, answer_id: int, payload: VersionIn):
+def answer_verify(request, answer_id: Id, payload: VersionIn):
     """Verify a submitted answer (asesor internal): its level becomes the verified level."""
     return _state(
         services.answer_verify(
@@ -810,7 +814,7 @@ def answer_verify(request, answer_id: int, payload: VersionIn):
     response={200: AnswerStateOut, **WRITE_ERRORS},
     summary="Return with a note",
 )
-def answer_return(request, answer_id: int, payload: ReturnIn):
+def answer_return(request, answer_id: Id, payload: ReturnIn):
     """Send a submitted or verified answer back to its unit (asesor internal); the note
     saying why is required and is added to the comments."""
     return _state(
@@ -828,7 +832,7 @@ def answer_return(request, answer_id: int, payload: ReturnIn):
     response={200: AnswerStateOut, **WRITE_ERRORS},
     summary="Reopen after the deadline",
 )
-def answer_reopen(request, answer_id: int, payload: ReopenIn):
+def answer_reopen(request, answer_id: Id, payload: ReopenIn):
     """Let an answer be edited again after the self-assessment closed (koordinator only);
     the reason is recorded."""
     return _state(
@@ -846,7 +850,7 @@ def answer_reopen(request, answer_id: int, payload: ReopenIn):
     response={200: UnitIdsOut, **WRITE_ERRORS},
     summary="Set the responsible units",
 )
-def answer_units(request, answer_id: int, payload: UnitsIn):
+def answer_units(request, answer_id: Id, payload: UnitsIn):
     """Replace the units responsible for this answer (koordinator)."""
     unit_ids = services.answer_assign_units(
         actor=request.auth, answer_id=answer_id, unit_ids=payload.unit_ids
@@ -857,7 +861,7 @@ def answer_units(request, answer_id: int, payload: UnitsIn):
 @answers_router.post(
     "/{answer_id}/comments", response={201: CommentOut, **WRITE_ERRORS}, summary="Comment"
 )
-def answer_comment(request, answer_id: int, payload: CommentIn):
+def answer_comment(request, answer_id: Id, payload: CommentIn):
     """Add a comment to the answer's thread."""
     comment = services.comment_add(actor=request.auth, answer_id=answer_id, body=payload.body)
     return Status(201, _comment(comment))
@@ -868,7 +872,7 @@ def answer_comment(request, answer_id: int, payload: CommentIn):
     response={200: PassOut, **WRITE_ERRORS},
     summary="Record an external assessment",
 )
-def answer_pass(request, answer_id: int, stage: StageName, payload: PassIn):  # type: ignore[valid-type]
+def answer_pass(request, answer_id: Id, stage: StageName, payload: PassIn):  # type: ignore[valid-type]
     """An asesor eksternal's level and notes at one stage: dokumen (document review) first,
     then interviu, visitasi (optional) and final. Once the self-assessment is final mandiri.
     `version` is 0 for a stage not judged yet."""
@@ -888,7 +892,7 @@ def answer_pass(request, answer_id: int, stage: StageName, payload: PassIn):  # 
     response={200: PassOut, **WRITE_ERRORS},
     summary="Respond to the provisional level",
 )
-def answer_response(request, answer_id: int, payload: ResponseIn):
+def answer_response(request, answer_id: Id, payload: ResponseIn):
     """The institution's clarification or objection to the document-review level, for the
     interview (koordinator). `version` is the document-review pass's version."""
     assessor_pass = services.assessor_response_save(
@@ -950,7 +954,7 @@ def _item_sheet(sheet: selectors.ItemSheet) -> dict:
     response={200: ItemSheetOut, 422: ErrorOut, **READ_ERRORS},
     summary="Item-level assessment",
 )
-def answer_items_get(request, answer_id: int, stage: StageName | None = None):  # type: ignore[valid-type]
+def answer_items_get(request, answer_id: Id, stage: StageName | None = None):  # type: ignore[valid-type]
     """Every evidence item of every level of the answer at one stage (pemdi-2026): its text,
     status (otomatis_ditolak above a level not accepted), the reason for revision, the value
     the items give and the stage's level - and whether a directly entered level differs.
@@ -966,7 +970,7 @@ def answer_items_get(request, answer_id: int, stage: StageName | None = None):  
     response={200: ItemSheetOut, **WRITE_ERRORS},
     summary="Judge items",
 )
-def answer_items_put(request, answer_id: int, stage: StageName, payload: ItemsIn):  # type: ignore[valid-type]
+def answer_items_put(request, answer_id: Id, stage: StageName, payload: ItemsIn):  # type: ignore[valid-type]
     """Judge items of one answer at one stage in one call (asesor eksternal): diterima,
     revisi (with `reason_kind`, and `reason` for lainnya) or belum (clears). The stage's level
     then follows the items unless it was entered directly (PUT .../passes/{stage}).

@@ -123,13 +123,14 @@ def answer_flags(answer: Answer, unit_count: int, now: datetime, deadline: datet
 # --- the period --------------------------------------------------------------------------------
 
 
-def period_for_user(user, period_id: int) -> tuple[Period, Access]:
+def period_for_user(user, period_id: int, *, not_found=None) -> tuple[Period, Access]:
     """The period and the user's access; NotFound if the user has no membership in its
-    institution (its existence is not revealed)."""
+    institution (its existence is not revealed). `not_found`: the message when the period was
+    reached through another object, the one a missing id of that object gets."""
     period = Period.objects.select_related("institution", "previous").filter(pk=period_id).first()
     access = access_for(user, period.institution_id) if period else Access(())
     if period is None or not access:
-        raise NotFound(_("Period not found."))
+        raise NotFound(not_found or _("Period not found."))
     return period, access
 
 
@@ -323,16 +324,17 @@ def unit_todo(period: Period, access: Access, *, now: datetime | None = None) ->
     return [row for row in rows if row.answer.status in open_statuses]
 
 
-def review_queue(period: Period, access: Access, *, now: datetime | None = None, aspects=None):
+def review_queue(period: Period, access: Access, *, now: datetime | None = None, aspects=()):
     """For the internal assessor: answers submitted and waiting for verification. For an
     external assessor: final answers without a judgement at the next stage - of `aspects`
-    only, when their assignment names some (monev.assignments.selectors.assigned_aspects)."""
+    only, when their assignment names some, and none when they have no assignment on the
+    period (`aspects` None; monev.assignments.selectors.assigned_aspects)."""
     now = now or timezone.now()
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     rows = _rows(instrument, _answers(period, access), milestones, now)
     verifying = access.can(Capability.VERIFY_ANSWER)
-    assessing = access.can(Capability.ASSESS)
+    assessing = access.can(Capability.ASSESS) and aspects is not None
 
     def waiting(row: AnswerRow) -> bool:
         status = row.answer.status

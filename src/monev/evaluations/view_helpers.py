@@ -24,6 +24,7 @@ from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milest
 from monev.evaluations.services.common import self_assessment_window
 from monev.institutions.models import Membership
 from monev.institutions.permissions import Access, Capability
+from monev.web.params import id_param, number_param
 
 C = Capability
 Status = Answer.Status
@@ -35,10 +36,13 @@ def is_htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def period_or_404(user, period_id: int, *capabilities: Capability) -> tuple[Period, Access]:
-    """The period if the user is a member of its institution (else NotFound), and Forbidden
-    unless they hold one of `capabilities` (when given)."""
-    period, access = selectors.period_for_user(user, period_id)
+def period_or_404(
+    user, period_id: int, *capabilities: Capability, not_found=None
+) -> tuple[Period, Access]:
+    """The period if the user is a member of its institution (else NotFound, with the message
+    `not_found` when the period was reached through another object), and Forbidden unless they
+    hold one of `capabilities` (when given)."""
+    period, access = selectors.period_for_user(user, period_id, not_found=not_found)
     if capabilities and not any(access.can(c) for c in capabilities):
         raise Forbidden(_("Your role does not allow this."))
     return period, access
@@ -126,8 +130,8 @@ def filter_rows(rows: list[selectors.AnswerRow], query) -> tuple[list, dict[str,
         rows = [row for row in rows if row.answer.status == status]
     else:
         status = ""
-    if unit.isdigit():
-        rows = [row for row in rows if any(u.pk == int(unit) for u in row.units)]
+    if (unit_id := id_param(unit)) is not None:
+        rows = [row for row in rows if any(u.pk == unit_id for u in row.units)]
     else:
         unit = ""
     return rows, {"status": status, "unit": unit}
@@ -462,8 +466,8 @@ def parse_items_post(detail: selectors.AnswerDetail, data) -> tuple[list, list[s
     from monev.core.items import items_of
     from monev.evaluations.services import ItemDecision
 
-    version = data.get("version", "")
-    if not version.isdigit():
+    version = number_param(data.get("version"))
+    if version is None:
         raise InvalidInput(_("The form is out of date; reload the page."))
     decisions, keys = [], []
     for level, texts in sorted(items_of(detail.row.indicator, detail.instrument).items()):
@@ -484,7 +488,7 @@ def parse_items_post(detail: selectors.AnswerDetail, data) -> tuple[list, list[s
             keys.append(key)
     meta = {
         "stage": data.get("stage", ""),
-        "version": int(version),
+        "version": version,
         "follow_items": data.get("follow_items") == "on",
     }
     return decisions, keys, meta
@@ -548,8 +552,8 @@ def items_section(
             )
         levels.append({"level": level, "rows": rows})
     version = sheet.version
-    if data is not None and str(data.get("version", "")).isdigit():
-        version = int(data["version"])
+    if data is not None and number_param(data.get("version")) is not None:
+        version = number_param(data["version"])
     return {
         "sheet": sheet,
         "levels": levels,

@@ -89,7 +89,7 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = vh.period_or_404(request.user, period_id, C.VERIFY_ANSWER, C.ASSESS)
-    aspects = assigned_aspects(request.user, period) if access.can(C.ASSESS) else None
+    aspects = assigned_aspects(request.user, period) if access.can(C.ASSESS) else []
     rows = selectors.review_queue(period, access, aspects=aspects)
     context = {
         "period": period,

@@ -21,12 +21,16 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from monev.api_schemas import (
+    OFFSET_QUERY,
     READ_ERRORS,
     WRITE_ERRORS,
     DateIn,
     ErrorDetailOut,
     ErrorOut,
+    Id,
+    SmallInt,
     UnitOut,
+    Version,
 )
 from monev.errors import Conflict, InvalidInput
 from monev.evaluations import selectors as evaluation_selectors
@@ -169,7 +173,7 @@ class UploadFieldsIn(Schema):
 
     title: str = Field("", max_length=300, description="default: the file name")
     kind: KindName = Field(examples=["peraturan"])  # type: ignore[valid-type]
-    unit_id: int | None = Field(None, description="the supplying unit (operators: their own)")
+    unit_id: Id | None = Field(None, description="the supplying unit (operators: their own)")
     document_number: str = Field("", max_length=120, examples=["12 Tahun 2024"])
     document_date: DateIn | None = Field(None, examples=["2024-06-02"])
     effective_date: DateIn | None = None
@@ -196,7 +200,7 @@ class EvidencePatchIn(Schema):
 
 
 class NewVersionFieldsIn(Schema):
-    version: int = Field(description="the evidence's version you read")
+    version: Version = Field(description="the evidence's version you read")
     change_note: str = Field(min_length=1, description="what changed (required)")
 
 
@@ -407,7 +411,7 @@ VERSION_BODY = {
         ),
     ],
 }
-UPLOAD_ERRORS = {**WRITE_ERRORS, 409: DuplicateOut, 411: ErrorOut, 413: ErrorOut}
+UPLOAD_ERRORS = {**WRITE_ERRORS, 400: ErrorOut, 409: DuplicateOut, 411: ErrorOut, 413: ErrorOut}
 
 
 # --- the library -----------------------------------------------------------------------------
@@ -420,12 +424,12 @@ UPLOAD_ERRORS = {**WRITE_ERRORS, 409: DuplicateOut, 411: ErrorOut, 413: ErrorOut
 )
 def evidence_list(
     request,
-    institution_id: int,
+    institution_id: Id,
     kind: KindName | None = None,  # type: ignore[valid-type]
-    unit_id: int | None = None,
+    unit_id: Id | None = None,
     q: str = Query("", max_length=300, description="full-text search: titles and file text"),
     limit: int = Query(50, ge=1, le=MAX_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = OFFSET_QUERY,
 ):
     """The institution's evidence the caller may see (an operator: their units' and what is
     linked to their answers), newest first, with each item's current file and text status.
@@ -450,17 +454,18 @@ def evidence_list(
     summary="Upload a file or add a link",
     openapi_extra=UPLOAD_BODY,
 )
-def evidence_create(request, institution_id: int):
+def evidence_create(request, institution_id: Id):
     """A new evidence item. `multipart/form-data` with the `file` and its description
     (`kind`, `title`, `unit_id`, `document_number`, `document_date`, `effective_date`); or,
     faster for large files, the file itself as the body (any other Content-Type, e.g.
     `application/octet-stream`) with its name in `Content-Disposition: attachment;
     filename*=UTF-8''...`, its length in Content-Length and the description in the query
     string. The type is decided by the content (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG, MP4),
-    never by the name or Content-Type. Or `application/json` for a link (`url`, `title`,
-    `access_notes`). 413 if the file is over the limit (a raw body: before it is read), 411
-    without Content-Length, 422 if it is refused (the reason in `error.details`), 409 if the
-    same file is already in the institution's evidence (`error.existing`)."""
+    never by the name or Content-Type; the stored name takes the extension of that type. Or
+    `application/json` for a link (`url`, `title`, `access_notes`). 413 if the file is over
+    the limit (a raw body: before it is read), 411 without Content-Length, 400 if the body is
+    longer than its Content-Length, 422 if it is refused (the reason in `error.details`), 409
+    if the same file is already in the institution's evidence (`error.existing`)."""
     if _is_json(request):
         try:
             data = json.loads(request.body or b"{}")
@@ -512,7 +517,7 @@ def _create_from(request, institution_id: int, uploaded, fields: UploadFieldsIn)
     response={200: EvidenceDetailOut, **READ_ERRORS},
     summary="Evidence detail",
 )
-def evidence_detail(request, evidence_id: int):
+def evidence_detail(request, evidence_id: Id):
     """The description (with its `version`), every file version with its download address
     and change note, where it is used (answers and levels), and the start of its text."""
     return _detail(request.auth, evidence_id)
@@ -523,7 +528,7 @@ def evidence_detail(request, evidence_id: int):
     response={200: EvidenceDetailOut, **WRITE_ERRORS},
     summary="Change the description",
 )
-def evidence_patch(request, evidence_id: int, payload: EvidencePatchIn):
+def evidence_patch(request, evidence_id: Id, payload: EvidencePatchIn):
     """Change the fields sent (the others stay). `version` is the one you read: if someone
     changed the description since, 409 with their state in `error.current`."""
     selectors.evidence_detail(request.auth, evidence_id)  # 404 if not visible
@@ -541,11 +546,11 @@ def evidence_patch(request, evidence_id: int, payload: EvidencePatchIn):
 
 @router.post(
     "/evidence/{evidence_id}/versions",
-    response={201: VersionOut, **WRITE_ERRORS, 411: ErrorOut, 413: ErrorOut},
+    response={201: VersionOut, **WRITE_ERRORS, 400: ErrorOut, 411: ErrorOut, 413: ErrorOut},
     summary="Upload a new version",
     openapi_extra=VERSION_BODY,
 )
-def evidence_new_version(request, evidence_id: int):
+def evidence_new_version(request, evidence_id: Id):
     """A new file for the evidence (multipart: `file`, `version`, `change_note`; or the file
     as the raw body, named in Content-Disposition, with `version` and `change_note` in the
     query string); the older versions stay downloadable."""
@@ -578,7 +583,7 @@ def _new_version_from(request, evidence_id: int, uploaded, fields: NewVersionFie
     response={200: None, **READ_ERRORS},
     summary="Download a version's file",
 )
-def evidence_download(request, version_id: int):
+def evidence_download(request, version_id: Id):
     """The file's bytes, as an attachment with its original name and stored content type."""
     return download_response(selectors.version_for_download(request.auth, version_id))
 
@@ -591,7 +596,7 @@ def evidence_download(request, version_id: int):
     response={200: LinkLevelsOut, **WRITE_ERRORS},
     summary="Link evidence at levels",
 )
-def answer_evidence_put(request, answer_id: int, evidence_id: int, payload: LevelsIn):
+def answer_evidence_put(request, answer_id: Id, evidence_id: Id, payload: LevelsIn):
     """Let the evidence support the answer at exactly these levels (links at other levels of
     this answer are removed). Needs the right to edit the answer."""
     wanted = set(payload.levels)
@@ -611,7 +616,7 @@ def answer_evidence_put(request, answer_id: int, evidence_id: int, payload: Leve
     response={204: None, **WRITE_ERRORS},
     summary="Unlink evidence",
 )
-def answer_evidence_delete(request, answer_id: int, evidence_id: int, level: int | None = None):
+def answer_evidence_delete(request, answer_id: Id, evidence_id: Id, level: SmallInt | None = None):
     """Remove the evidence from the answer: at every level, or only at `?level=`."""
     services.evidence_unlink(
         actor=request.auth, answer_id=answer_id, evidence_id=evidence_id, level=level
@@ -624,7 +629,7 @@ def answer_evidence_delete(request, answer_id: int, evidence_id: int, level: int
     response={200: ReadinessOut, **READ_ERRORS},
     summary="Readiness checks",
 )
-def answer_readiness(request, answer_id: int):
+def answer_readiness(request, answer_id: Id):
     """What an assessor would likely reject in the answer's evidence - each check with a code,
     a severity and a message saying what to do - and the per-level checklist of expected
     evidence with what is linked."""

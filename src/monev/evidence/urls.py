@@ -7,17 +7,17 @@ from monev.evidence import views
 app_name = "evidence"
 
 urlpatterns = [
-    path("instansi/<int:institution_id>/", views.library, name="library"),
-    path("instansi/<int:institution_id>/unggah/", views.upload, name="upload"),
-    path("instansi/<int:institution_id>/tautan/", views.link_create, name="link_create"),
-    path("<int:evidence_id>/", views.detail, name="detail"),
-    path("<int:evidence_id>/ubah/", views.update, name="update"),
-    path("<int:evidence_id>/versi/", views.add_version, name="add_version"),
-    path("versi/<int:version_id>/unduh/", views.download, name="download"),
-    path("jawaban/<int:answer_id>/tautkan/", views.answer_link, name="answer_link"),
-    path("jawaban/<int:answer_id>/unggah/", views.answer_upload, name="answer_upload"),
+    path("instansi/<id:institution_id>/", views.library, name="library"),
+    path("instansi/<id:institution_id>/unggah/", views.upload, name="upload"),
+    path("instansi/<id:institution_id>/tautan/", views.link_create, name="link_create"),
+    path("<id:evidence_id>/", views.detail, name="detail"),
+    path("<id:evidence_id>/ubah/", views.update, name="update"),
+    path("<id:evidence_id>/versi/", views.add_version, name="add_version"),
+    path("versi/<id:version_id>/unduh/", views.download, name="download"),
+    path("jawaban/<id:answer_id>/tautkan/", views.answer_link, name="answer_link"),
+    path("jawaban/<id:answer_id>/unggah/", views.answer_upload, name="answer_upload"),
     path(
-        "jawaban/<int:answer_id>/lepas/<int:evidence_id>/",
+        "jawaban/<id:answer_id>/lepas/<id:evidence_id>/",
         views.answer_unlink,
         name="answer_unlink",
     ),

@@ -27,11 +27,13 @@ from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations import view_helpers as vh
 from monev.evidence import forms, search, selectors, services
 from monev.evidence.models import Evidence, EvidenceVersion, StoredFile
+from monev.evidence.names import download_name
 from monev.evidence.sniff import CONTENT_TYPES
 from monev.evidence.storage import refusal
 from monev.evidence.uploads import body_filename, is_raw_body, receive_body
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.permissions import Access, Capability
+from monev.web.params import id_param, number_param
 from monev.web.security import FILE_POLICY
 
 C = Capability
@@ -69,11 +71,11 @@ def wants_json(request: HttpRequest) -> bool:
 
 def _period_context(request: HttpRequest, institution_id: int) -> dict:
     """The period the library was opened from (its tabs), when ?periode= names one."""
-    value = request.GET.get("periode", "")
-    if not value.isdigit():
+    period_id = id_param(request.GET.get("periode"))
+    if period_id is None:
         return {}
     try:
-        period, access = evaluation_selectors.period_for_user(request.user, int(value))
+        period, access = evaluation_selectors.period_for_user(request.user, period_id)
     except NotFound:
         return {}
     if period.institution_id != institution_id:
@@ -96,7 +98,7 @@ def _filters(query, units) -> dict:
     unit = query.get("unit", "")
     return {
         "kind": kind if kind in Evidence.Kind.values else "",
-        "unit": unit if unit.isdigit() and any(u.pk == int(unit) for u in units) else "",
+        "unit": unit if any(u.pk == id_param(unit) for u in units) else "",
         "q": query.get("q", "").strip()[:200],
     }
 
@@ -525,7 +527,9 @@ def download_response(version: EvidenceVersion) -> FileResponse:
     handle = default_storage.open(stored.storage_name, "rb")
     response = FileResponse(handle, content_type=safe_content_type(stored.content_type))
     response["Content-Length"] = str(stored.size)
-    response["Content-Disposition"] = content_disposition(version.original_name or "file")
+    # The name ends like the sniffed kind: a file is opened by its extension once saved.
+    name = download_name(version.original_name, stored.kind)
+    response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_POLICY
     response["Cache-Control"] = "private, no-store"
@@ -600,7 +604,7 @@ def answer_unlink(request: HttpRequest, answer_id: int, evidence_id: int) -> Htt
             actor=request.user,
             answer_id=answer_id,
             evidence_id=evidence_id,
-            level=int(level) if level.isdigit() else None,
+            level=number_param(level),
         )
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden):

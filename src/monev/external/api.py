@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, DecimalIn
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, DecimalIn, Id
 from monev.external import selectors, services
 from monev.external.models import ExternalResult
 from monev.imports import api as imports_api
@@ -105,7 +105,7 @@ def _result(result: ExternalResult) -> dict:
     summary="An institution's results of other agencies' indices",
 )
 def result_list(
-    request, institution_id: int, year: int | None = YEAR_QUERY, instrument: str = "pemdi-2026"
+    request, institution_id: Id, year: int | None = YEAR_QUERY, instrument: str = "pemdi-2026"
 ):
     """Each imported indicator (pemdi-2026 5, 6, 7, 18) with its results and the one a period
     of `year` (this year by default) uses: the newest data year not after it, the last
@@ -142,7 +142,7 @@ def result_list(
     response={201: ExternalResultOut, **WRITE_ERRORS},
     summary="Record a result of another agency's index",
 )
-def result_create(request, institution_id: int, payload: ExternalResultIn):
+def result_create(request, institution_id: Id, payload: ExternalResultIn):
     """A new result (earlier ones stay as history). SDI and SJIG: give `source_value`, the
     indicator value is converted by the instrument (SDI 68.75 -> 3.75). The statistics index:
     give `value` with a source (note, link or evidence). The value is written at once into the

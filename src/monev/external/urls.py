@@ -5,8 +5,8 @@ from monev.external import views
 app_name = "external"
 
 urlpatterns = [
-    path("instansi/<int:institution_id>/", views.institution_page, name="institution"),
-    path("instansi/<int:institution_id>/catat/", views.record, name="record"),
+    path("instansi/<id:institution_id>/", views.institution_page, name="institution"),
+    path("instansi/<id:institution_id>/catat/", views.record, name="record"),
     path("impor/", views.imports_page, name="imports"),
     path("impor/external/", views.import_upload, name="import_upload"),
 ]

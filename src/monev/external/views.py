@@ -20,6 +20,7 @@ from monev.imports import services as import_services
 from monev.imports.uploads import refused_upload, upload_path
 from monev.institutions.models import Membership
 from monev.institutions.permissions import Access
+from monev.web.params import number_param
 
 
 def _evidence(view) -> list[Evidence]:
@@ -99,8 +100,7 @@ def record(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 
 def _year(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return number_param(text)
 
 
 # --- the import of many institutions ------------------------------------------------------

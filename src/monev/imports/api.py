@@ -15,7 +15,7 @@ from typing import Literal
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id
 from monev.errors import InvalidInput
 from monev.imports import services
 from monev.imports.models import ImportBatch
@@ -178,7 +178,7 @@ def _apply(request, batch_id: int):
     summary="Import levels or the assignment matrix into a period",
     openapi_extra=UPLOAD_BODY,
 )
-def import_into_period(request, period_id: int, kind: PeriodKind):  # type: ignore[valid-type]
+def import_into_period(request, period_id: Id, kind: PeriodKind):  # type: ignore[valid-type]
     """`levels`: a level and penjelasan per indicator (columns "No. Indikator", "Tingkat
     Mandiri", "Penjelasan"), written through the answer service (deadline, versions,
     permissions, audit). `assignment`: the unit x indicator matrix, long form ("Indikator",
@@ -193,7 +193,7 @@ def import_into_period(request, period_id: int, kind: PeriodKind):  # type: igno
     summary="Import units and users, or published results",
     openapi_extra=UPLOAD_BODY,
 )
-def import_into_institution(request, institution_id: int, kind: InstitutionKind):  # type: ignore[valid-type]
+def import_into_institution(request, institution_id: Id, kind: InstitutionKind):  # type: ignore[valid-type]
     """`people`: sheets "Unit" (Kode, Nama, Nama Singkat) and "Pengguna" (Username, Nama
     Lengkap, Email, Peran, Kode Unit, optional Kata Sandi Awal). `published`: Kode Instansi
     (or the institution's name), Tahun, Indeks, Predikat, Instrumen, Sumber, Catatan. Needs
@@ -246,7 +246,7 @@ def template_download(request, kind: AnyKind):  # type: ignore[valid-type]
     response={200: ImportOut, **READ_ERRORS},
     summary="An import's report",
 )
-def import_detail(request, batch_id: int):
+def import_detail(request, batch_id: Id):
     """The preview (or, once applied, the result) of one of the caller's imports."""
     return _out(services.batch_for(request.auth, batch_id))
 
@@ -256,11 +256,12 @@ def import_detail(request, batch_id: int):
     response={200: ImportOut, **WRITE_ERRORS},
     summary="Apply a previewed import",
 )
-def import_apply(request, batch_id: int):
+def import_apply(request, batch_id: Id):
     """Validates the rows again against the current data and writes all of them or none.
     409 `import_not_applied` (details: every rejected row as `sheet!row:column`) if a row is
     rejected now or the data changed since the preview (GET the batch for the new preview);
-    409 `invalid_transition` if it was already applied; 403 for someone else's import."""
+    409 `invalid_transition` if it was already applied; 404 for someone else's import, as for
+    an id that does not exist."""
     return _apply(request, batch_id)
 
 
@@ -269,7 +270,7 @@ def import_apply(request, batch_id: int):
     response={200: ImportOut, **WRITE_ERRORS},
     summary="Discard a previewed import",
 )
-def import_discard(request, batch_id: int):
+def import_discard(request, batch_id: Id):
     """Drops the preview (its rows are deleted); nothing is written. An applied import stays
     applied."""
     return _out(services.import_discard(actor=request.auth, batch_id=batch_id))

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from monev.errors import InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.models import Period
 from monev.evaluations.selectors import period_for_user
 from monev.imports.kinds.assessors import AssessorAssignmentsImport
@@ -199,7 +199,8 @@ def import_batches_expire(*, now: datetime | None = None) -> int:
 
 
 def batch_for(actor, batch_id: int) -> ImportBatch:
-    """The batch, if `actor` uploaded it (others are told it does not exist)."""
+    """The batch, if `actor` uploaded it (others are told it does not exist, as for a missing
+    id)."""
     batch = (
         ImportBatch.objects.select_related("period__institution", "institution")
         .filter(pk=batch_id)
@@ -235,8 +236,8 @@ def import_apply(*, actor, batch_id: int, now: datetime | None = None) -> Outcom
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
         if batch is None or batch.uploaded_by_id != (actor.pk if actor is not None else None):
-            if batch is not None and actor is not None and batch.uploaded_by_id is not None:
-                raise Forbidden(_("Only the person who uploaded the file can apply this import."))
+            # Someone else's batch is "not found" like a missing id: ids are sequential, and a
+            # different answer would tell who imports what, and when.
             raise NotFound(_("Import not found."))
         if batch.status == Status.APPLIED:
             when = formats.date_format(timezone.localtime(batch.applied_at), "DATETIME_FORMAT")

@@ -5,16 +5,16 @@ from monev.imports import views
 app_name = "imports"
 
 urlpatterns = [
-    path("periode/<int:period_id>/", views.period_page, name="period"),
-    path("periode/<int:period_id>/<slug:kind>/", views.period_upload, name="period_upload"),
-    path("instansi/<int:institution_id>/", views.institution_page, name="institution"),
+    path("periode/<id:period_id>/", views.period_page, name="period"),
+    path("periode/<id:period_id>/<slug:kind>/", views.period_upload, name="period_upload"),
+    path("instansi/<id:institution_id>/", views.institution_page, name="institution"),
     path(
-        "instansi/<int:institution_id>/<slug:kind>/",
+        "instansi/<id:institution_id>/<slug:kind>/",
         views.institution_upload,
         name="institution_upload",
     ),
-    path("batch/<int:batch_id>/", views.batch_page, name="batch"),
-    path("batch/<int:batch_id>/terapkan/", views.batch_apply, name="apply"),
-    path("batch/<int:batch_id>/buang/", views.batch_discard, name="discard"),
+    path("batch/<id:batch_id>/", views.batch_page, name="batch"),
+    path("batch/<id:batch_id>/terapkan/", views.batch_apply, name="apply"),
+    path("batch/<id:batch_id>/buang/", views.batch_discard, name="discard"),
     path("templat/<slug:kind>.xlsx", views.template_download, name="template"),
 ]

@@ -64,16 +64,21 @@ def institutions_in_scope(user) -> QuerySet[Institution]:
     return Institution.objects.filter(memberships__user=user).distinct()
 
 
-def institution_for_user(user, institution_id: int) -> tuple[Institution, Access]:
+def institution_for_user(
+    user, institution_id: int, *, not_found=None
+) -> tuple[Institution, Access]:
     """The institution and the user's access; NotFound if they have no membership in it
-    (its existence is not revealed)."""
+    (its existence is not revealed). `not_found`: the message when the institution was reached
+    through another object (a period, an evidence item), the one a missing id of that object
+    gets - a different message would tell that the id exists."""
+    message = not_found or _("Institution not found.")
     access = access_for(user, institution_id)
     if not access:
-        raise NotFound(_("Institution not found."))
+        raise NotFound(message)
     try:
         return Institution.objects.get(pk=institution_id), access
     except Institution.DoesNotExist:
-        raise NotFound(_("Institution not found.")) from None
+        raise NotFound(message) from None
 
 
 def require(access: Access, capability: Capability) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DateIn, ErrorOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DateIn, ErrorOut, Id
 from monev.core.numbers import exact_str
 from monev.evaluations.selectors import period_for_user
 from monev.institutions.access import institution_for_user
@@ -317,7 +317,7 @@ def _dashboard(board: selectors.Dashboard) -> dict:
     response={200: DashboardOut, **READ_ERRORS},
     summary="Period dashboard",
 )
-def dashboard(request, period_id: int):
+def dashboard(request, period_id: Id):
     """The index at every stage, domain and aspect scores against last year and the target,
     progress per unit, milestones ahead and the changes of the last seven days."""
     period, access = period_for_user(request.auth, period_id)
@@ -329,7 +329,7 @@ def dashboard(request, period_id: int):
     response={200: list[SnapshotOut], **READ_ERRORS},
     summary="List snapshots",
 )
-def snapshot_list(request, period_id: int):
+def snapshot_list(request, period_id: Id):
     """The period's snapshots (Triwulan checkpoints and on demand), oldest first."""
     period, _access = period_for_user(request.auth, period_id)
     return [_snapshot(s) for s in selectors.snapshots_of(period)]
@@ -340,7 +340,7 @@ def snapshot_list(request, period_id: int):
     response={201: SnapshotOut, **WRITE_ERRORS},
     summary="Take a snapshot",
 )
-def snapshot_take(request, period_id: int, payload: SnapshotIn):
+def snapshot_take(request, period_id: Id, payload: SnapshotIn):
     """Every answer's level at every stage and the computed scores, as they stand now.
     Needs the koordinator or admin role."""
     snapshot = services.snapshot_take(actor=request.auth, period_id=period_id, label=payload.label)
@@ -352,7 +352,7 @@ def snapshot_take(request, period_id: int, payload: SnapshotIn):
     response={200: HistoryOut, **READ_ERRORS},
     summary="History across years and quarters",
 )
-def history(request, period_id: int):
+def history(request, period_id: Id):
     """Published and computed indexes by year, in series that never cross an instrument
     change; this period's snapshots; the crosswalk comparison where one applies."""
     period, access = period_for_user(request.auth, period_id)
@@ -364,7 +364,7 @@ def history(request, period_id: int):
     response={200: HistoryOut, **READ_ERRORS},
     summary="An institution's history",
 )
-def institution_history(request, institution_id: int):
+def institution_history(request, institution_id: Id):
     """The institution's published and computed indexes by year across all its periods, in
     series that never cross an instrument change (the institution's history page)."""
     institution, _access = institution_for_user(request.auth, institution_id)
@@ -421,7 +421,7 @@ def _history(result) -> dict:
     response={200: ForecastOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Forecast at the deadline",
 )
-def forecast(request, period_id: int, as_of: DateIn | None = None):
+def forecast(request, period_id: Id, as_of: DateIn | None = None):
     """The self-assessed index expected at the evidence deadline at the current pace: a
     straight line through the earliest snapshot and now (or `as_of`, a past day)."""
     period, access = period_for_user(request.auth, period_id)

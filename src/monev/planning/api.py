@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut
+from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut, Id, SmallInt
 from monev.core.engine import Change
 from monev.core.numbers import exact_str, round_fraction
 from monev.errors import NotFound
@@ -189,7 +189,7 @@ def _plan(plan: Plan, items: list[ActionItem]) -> dict:
     response={200: WhatIfOut, **READ_ERRORS, 422: ErrorOut},
     summary="What-if",
 )
-def what_if(request, period_id: int, payload: WhatIfIn):
+def what_if(request, period_id: Id, payload: WhatIfIn):
     """The index, predicate and the scores that change if the given levels replaced the
     self-assessed ones, computed by the scoring engine on the period's instrument. Nothing
     is saved. A level the instrument does not allow answers 422 with the engine's message."""
@@ -220,7 +220,7 @@ def what_if(request, period_id: int, payload: WhatIfIn):
 @router.get(
     "/periods/{period_id}/plan", response={200: PlanOut, **READ_ERRORS}, summary="Current plan"
 )
-def plan_get(request, period_id: int):
+def plan_get(request, period_id: Id):
     """The period's active plan with its action items (an operator sees their units' items).
     404 when no plan has been computed yet."""
     period, access = evaluation_selectors.period_for_user(request.auth, period_id)
@@ -235,7 +235,7 @@ def plan_get(request, period_id: int):
     response={201: PlanOut, **WRITE_ERRORS},
     summary="Compute the optimal plan",
 )
-def plan_create(request, period_id: int, payload: PlanIn):
+def plan_create(request, period_id: Id, payload: PlanIn):
     """Compute the least-effort level steps from the self-assessed levels to the target, as
     action items for the responsible units with due dates before the evidence deadline. The
     new plan replaces the active one (kept as superseded). If the target cannot be reached,
@@ -271,7 +271,7 @@ def _effort(row) -> dict:
     response={200: list[EffortOut], **READ_ERRORS},
     summary="Efforts per level step",
 )
-def efforts_list(request, period_id: int):
+def efforts_list(request, period_id: Id):
     """Every indicator x level step: the default effort (by the indicator's kind), the
     koordinator's override, and the effort the planner uses."""
     period, _access = evaluation_selectors.period_for_user(request.auth, period_id)
@@ -283,7 +283,7 @@ def efforts_list(request, period_id: int):
     response={200: EffortOut, **WRITE_ERRORS},
     summary="Set a step's effort",
 )
-def effort_put(request, period_id: int, number: str, to_level: int, payload: EffortIn):
+def effort_put(request, period_id: Id, number: str, to_level: SmallInt, payload: EffortIn):
     """Set the effort of the step reaching `to_level` of indicator `number` (null: back to
     the default). Koordinator or admin."""
     services.effort_set(
@@ -312,7 +312,7 @@ def _item_after(item: ActionItem) -> dict:
     response={200: ActionItemOut, **WRITE_ERRORS},
     summary="Mark an action item done",
 )
-def item_done(request, item_id: int, payload: DoneIn | None = None):
+def item_done(request, item_id: Id, payload: DoneIn | None = None):
     """Mark an action item done: its unit's operator or the koordinator."""
     version = payload.version if payload else None
     item = services.action_item_complete(
@@ -326,7 +326,7 @@ def item_done(request, item_id: int, payload: DoneIn | None = None):
     response={200: ActionItemOut, **WRITE_ERRORS},
     summary="Reassign an action item",
 )
-def item_reassign(request, item_id: int, payload: ReassignIn):
+def item_reassign(request, item_id: Id, payload: ReassignIn):
     """Give the action item to another unit of the institution. Koordinator or admin."""
     item = services.action_item_reassign(
         actor=request.auth,

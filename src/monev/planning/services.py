@@ -30,7 +30,9 @@ MAX_EFFORT = Decimal("99999999.99")
 
 def _managed_period(actor, period_id: int, *, lock: bool = False) -> Period:
     period = period_get(period_id, lock=lock)
-    _institution, access = institution_for_user(actor, period.institution_id)
+    _institution, access = institution_for_user(
+        actor, period.institution_id, not_found=_("Period not found.")
+    )
     require(access, Capability.MANAGE_PERIOD)
     return period
 

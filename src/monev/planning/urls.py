@@ -5,10 +5,10 @@ from monev.planning import views
 app_name = "planning"
 
 urlpatterns = [
-    path("periode/<int:period_id>/", views.plan_page, name="plan"),
-    path("periode/<int:period_id>/hitung/", views.plan_compute, name="compute"),
-    path("periode/<int:period_id>/what-if/", views.what_if, name="what_if"),
-    path("periode/<int:period_id>/upaya/", views.efforts, name="efforts"),
-    path("tindakan/<int:item_id>/selesai/", views.item_done, name="item_done"),
-    path("tindakan/<int:item_id>/unit/", views.item_reassign, name="item_reassign"),
+    path("periode/<id:period_id>/", views.plan_page, name="plan"),
+    path("periode/<id:period_id>/hitung/", views.plan_compute, name="compute"),
+    path("periode/<id:period_id>/what-if/", views.what_if, name="what_if"),
+    path("periode/<id:period_id>/upaya/", views.efforts, name="efforts"),
+    path("tindakan/<id:item_id>/selesai/", views.item_done, name="item_done"),
+    path("tindakan/<id:item_id>/unit/", views.item_reassign, name="item_reassign"),
 ]

@@ -169,7 +169,9 @@ def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
     item = ActionItem.objects.select_related("plan__period").filter(pk=item_id).first()
     if item is None:
         raise NotFound(_("Action item not found."))
-    period, _access = vh.period_or_404(request.user, item.plan.period_id, C.MANAGE_PERIOD)
+    period, _access = vh.period_or_404(
+        request.user, item.plan.period_id, C.MANAGE_PERIOD, not_found=_("Action item not found.")
+    )
     form = forms.ReassignForm(
         request.POST, units=evaluation_selectors.institution_units(period.institution)
     )

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from monev.api_schemas import ErrorOut
+from monev.api_schemas import ErrorOut, Id
 from monev.evaluations.selectors import period_for_user
 from monev.reports import exports, institutions
 from monev.reports.views import file_response
@@ -87,7 +87,7 @@ class RankingOut(Schema):
     response={200: list[ExportOut], **FILE_ERRORS},
     summary="The period's downloads",
 )
-def export_list(request: HttpRequest, period_id: int):
+def export_list(request: HttpRequest, period_id: Id):
     """Every export the caller may download for the period: Excel workbooks and PDFs."""
     period, access = period_for_user(request.auth, period_id)
     return [
@@ -115,7 +115,7 @@ def export_list(request: HttpRequest, period_id: int):
         exports.PDF,
     ),
 )
-def export_download(request: HttpRequest, period_id: int, kind: str):
+def export_download(request: HttpRequest, period_id: Id, kind: str):
     """`kind`: self-assessment (Penilaian Mandiri, in the ministry's order), units (a task
     list per unit), recap (scores per stage and per Triwulan), pdf, summary-pdf. An
     operator's files hold only their own units' indicators."""

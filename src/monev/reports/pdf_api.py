@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from monev.api_schemas import READ_ERRORS
+from monev.api_schemas import READ_ERRORS, Id
 from monev.evaluations.selectors import period_for_user
 from monev.reports.exports import export_period
 from monev.reports.views import file_response
@@ -38,7 +38,7 @@ def _pdf_doc(description: str) -> dict:
     summary="The period's report for leadership (PDF)",
     openapi_extra=_pdf_doc("The full report as a PDF attachment (A4)."),
 )
-def period_report(request: HttpRequest, period_id: int) -> HttpResponse:
+def period_report(request: HttpRequest, period_id: Id) -> HttpResponse:
     """Cover, index and predicate, domain and aspect charts against the target and last year,
     the gap and the plan, unit progress, overdue answers and the assessors' recommendations.
     In the request's language (Accept-Language; Bahasa Indonesia by default)."""
@@ -52,7 +52,7 @@ def period_report(request: HttpRequest, period_id: int) -> HttpResponse:
     summary="The period's one-page summary (PDF)",
     openapi_extra=_pdf_doc("The one-page summary as a PDF attachment (A4)."),
 )
-def period_summary(request: HttpRequest, period_id: int) -> HttpResponse:
+def period_summary(request: HttpRequest, period_id: Id) -> HttpResponse:
     """Index, predicate, target and gap, the domain chart, the top five actions and the key
     dates, on one page."""
     period, access = period_for_user(request.auth, period_id)

@@ -7,16 +7,16 @@ from monev.reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("periode/<int:period_id>/", views.period_reports, name="period"),
-    path("periode/<int:period_id>/unduh/<slug:kind>/", views.period_download, name="download"),
+    path("periode/<id:period_id>/", views.period_reports, name="period"),
+    path("periode/<id:period_id>/unduh/<slug:kind>/", views.period_download, name="download"),
     path(
-        "periode/<int:period_id>/laporan.pdf",
+        "periode/<id:period_id>/laporan.pdf",
         views.period_download,
         {"kind": "pdf"},
         name="report_pdf",
     ),
     path(
-        "periode/<int:period_id>/ringkasan.pdf",
+        "periode/<id:period_id>/ringkasan.pdf",
         views.period_download,
         {"kind": "summary-pdf"},
         name="summary_pdf",

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import WRITE_ERRORS, ErrorOut
+from monev.api_schemas import WRITE_ERRORS, ErrorOut, Id
 from monev.evidence.models import EvidenceLink
 from monev.transition import selectors, services
 from monev.transition.models import CrosswalkSuggestion
@@ -198,7 +198,7 @@ def _one(suggestion_id: int) -> dict:
     response={200: TransitionOut, **READ},
     summary="Crosswalk suggestions",
 )
-def suggestion_list(request, period_id: int):
+def suggestion_list(request, period_id: Id):
     """The period's suggestions from its source period (its `previous`, or the latest earlier
     period under an instrument with a crosswalk into this one), grouped by the new
     instrument's indicators, with the crosswalk's statement (a judgement, not an official
@@ -211,7 +211,7 @@ def suggestion_list(request, period_id: int):
     response={201: CrosswalkGeneratedOut, **WRITE_ERRORS},
     summary="Make crosswalk suggestions",
 )
-def suggestion_generate(request, period_id: int):
+def suggestion_generate(request, period_id: Id):
     """Suggest the evidence and penjelasan of the source period's counterpart indicators for
     every indicator. Idempotent: running it again adds only what is new and keeps every
     decision. 422 when there is no source period or crosswalk. Koordinator only."""
@@ -232,7 +232,7 @@ def suggestion_generate(request, period_id: int):
     response={200: TransitionOut, **WRITE_ERRORS},
     summary="Accept all suggestions of an indicator",
 )
-def suggestion_accept_all(request, period_id: int, payload: CrosswalkAcceptAllIn):
+def suggestion_accept_all(request, period_id: Id, payload: CrosswalkAcceptAllIn):
     """Accept every pending suggestion of one new indicator: evidence linked at `level`
     (default 1), the penjelasan added together in one save of the answer, which must still be
     at `expected_version` (409 otherwise, and nothing changes). Levels are never copied."""
@@ -251,7 +251,7 @@ def suggestion_accept_all(request, period_id: int, payload: CrosswalkAcceptAllIn
     response={200: CrosswalkSuggestionOut, **WRITE_ERRORS},
     summary="Accept a crosswalk suggestion",
 )
-def suggestion_accept(request, period_id: int, suggestion_id: int, payload: CrosswalkAcceptIn):
+def suggestion_accept(request, period_id: Id, suggestion_id: Id, payload: CrosswalkAcceptIn):
     """Evidence: linked to the new answer at `level` (default 1; levels mean different things
     across instruments). Penjelasan: added to the new answer's penjelasan as a draft, prefixed
     with its origin, if the answer is still at `expected_version` (409 with the current answer
@@ -272,7 +272,7 @@ def suggestion_accept(request, period_id: int, suggestion_id: int, payload: Cros
     response={200: CrosswalkSuggestionOut, **WRITE_ERRORS},
     summary="Reject a crosswalk suggestion",
 )
-def suggestion_reject(request, period_id: int, suggestion_id: int, payload: CrosswalkRejectIn):
+def suggestion_reject(request, period_id: Id, suggestion_id: Id, payload: CrosswalkRejectIn):
     """Reject a pending suggestion, with an optional reason. Koordinator only."""
     services.suggestion_reject(
         actor=request.auth,

@@ -138,10 +138,11 @@ def require_decider(access: Access) -> None:
         raise Forbidden(_("Only the institution's coordinator handles the instrument transition."))
 
 
-def period_for_transition(user, period_id: int) -> tuple[Period, Access]:
-    """The period (NotFound outside the user's institutions), Forbidden unless the user is its
-    institution's coordinator."""
-    period, access = evaluation_selectors.period_for_user(user, period_id)
+def period_for_transition(user, period_id: int, *, not_found=None) -> tuple[Period, Access]:
+    """The period (NotFound outside the user's institutions, with the message `not_found`
+    when reached through a suggestion), Forbidden unless the user is its institution's
+    coordinator."""
+    period, access = evaluation_selectors.period_for_user(user, period_id, not_found=not_found)
     require_decider(access)
     return period, access
 

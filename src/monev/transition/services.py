@@ -167,7 +167,9 @@ def _suggestion_for_change(actor, suggestion_id: int, period_id: int | None = No
     )
     if suggestion is None or (period_id is not None and suggestion.period_id != period_id):
         raise NotFound(_("Suggestion not found."))
-    selectors.period_for_transition(actor, suggestion.period_id)
+    selectors.period_for_transition(
+        actor, suggestion.period_id, not_found=_("Suggestion not found.")
+    )
     if suggestion.state != State.PENDING:
         raise InvalidTransition(
             _("This suggestion was already %(state)s.")

@@ -97,7 +97,9 @@ def _suggestion(request, suggestion_id: int):
     suggestion = CrosswalkSuggestion.objects.filter(pk=suggestion_id).first()
     if suggestion is None:
         raise NotFound(_("Suggestion not found."))
-    period, access = selectors.period_for_transition(request.user, suggestion.period_id)
+    period, access = selectors.period_for_transition(
+        request.user, suggestion.period_id, not_found=_("Suggestion not found.")
+    )
     return suggestion, period, access
 
 

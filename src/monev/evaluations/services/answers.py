@@ -247,7 +247,9 @@ def period_assign_matrix(
     number of answers whose units changed."""
     period = period_get(period_id)
     if actor is not None:  # None: the system (`monev import`), as period_close_self_assessment
-        _institution, access = institution_for_user(actor, period.institution_id)
+        _institution, access = institution_for_user(
+            actor, period.institution_id, not_found=_("Period not found.")
+        )
         require(access, Capability.ASSIGN_UNITS)
     pairs = list(
         AnswerUnit.objects.select_for_update()

@@ -147,7 +147,9 @@ def _milestone_write(period: Period, kind: str, due_at: datetime, title: str) ->
 
 def _period_for_manager(actor, period_id: int, *, lock: bool = False) -> Period:
     period = period_get(period_id, lock=lock)
-    _institution, access = institution_for_user(actor, period.institution_id)
+    _institution, access = institution_for_user(
+        actor, period.institution_id, not_found=_("Period not found.")
+    )
     require(access, Capability.MANAGE_PERIOD)
     return period
 

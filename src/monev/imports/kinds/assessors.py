@@ -1,7 +1,9 @@
 """External assessors assigned to periods in bulk: one row per institution, year and
 assessor, with the aspects (a comma list; empty = every aspect). Written through
 `assignment_set` (which also gives the assessor their asesor_eksternal membership). Rows of
-institutions outside the importer's evaluator scope are rejected one by one."""
+institutions outside the importer's evaluator scope, and assessors who may not be one
+(`ineligible_assessors`: a role in any institution, an evaluator scope), are rejected one by
+one."""
 
 from __future__ import annotations
 
@@ -78,6 +80,7 @@ class AssessorAssignmentsImport(ImportKind):
             periods.setdefault((period.institution_id, period.year), []).append(period)
         usernames = {row["assessor"].strip() for row in rows}
         users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        ineligible = assignment_services.ineligible_assessors(users.values())
         roles: dict[tuple[int, int], set[str]] = {}
         for user_id, institution_id, role in Membership.objects.filter(
             user__in=users.values(), institution_id__in=ids
@@ -126,16 +129,8 @@ class AssessorAssignmentsImport(ImportKind):
                     _("No active user has the username “%(name)s”.") % {"name": username[:60]},
                 )
                 continue
-            other_roles = roles.get((user.pk, institution.pk), set()) - {Role.ASESOR_EKSTERNAL}
-            if other_roles:
-                reject(
-                    "assessor",
-                    _(
-                        "%(user)s has another role in this institution; an external assessor "
-                        "must come from outside it."
-                    )
-                    % {"user": username},
-                )
+            if user.pk in ineligible:
+                reject("assessor", ineligible[user.pk])
                 continue
             codes = split_aspects(row.get("aspects", ""))
             known = [aspect.code for aspect in instrument_of(period).aspects]
