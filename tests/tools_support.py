@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Iterable
 
@@ -34,6 +35,29 @@ def require_tool(name: str) -> str:
     if os.environ.get("MONEV_REQUIRE_TOOLS") == "1":
         pytest.fail(f"{message} (MONEV_REQUIRE_TOOLS=1)")
     pytest.skip(f"{MISSING}{message}")
+
+
+def libreoffice_convert(paths: Iterable, to: str, out, profile) -> None:
+    """Convert files with the installed LibreOffice (`soffice --convert-to TO`) into `out`,
+    with its own user profile so that parallel or earlier runs never share one."""
+    soffice = require_tool("soffice")
+    completed = subprocess.run(  # noqa: S603 - the installed soffice
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
 
 
 def missing_tool(reason: str) -> str | None:

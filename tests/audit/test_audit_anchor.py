@@ -6,29 +6,16 @@ some event on with fresh hashes, leaves a chain that verifies by itself; against
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from io import StringIO
 
 import pytest
+from audit_support import make_history
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from monev.audit.chain import event_hash
 from monev.audit.models import AuditEvent, ChainHead
 from monev.audit.services import audit_verify, hashed_fields
-from monev.evaluations import services
-
-
-def make_history(world, numbers=("1", "2", "3")) -> None:
-    for number in numbers:
-        answer = world.answer(number)
-        services.answer_save(
-            actor=world.operator,
-            answer_id=answer.pk,
-            expected_version=answer.version,
-            level=Decimal("2"),
-            explanation="ada",
-        )
 
 
 def run(*args: str) -> tuple[str, str]:

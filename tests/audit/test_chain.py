@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from audit_support import make_history
 
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
-from monev.evaluations import services
-
-
-def make_history(world) -> None:
-    for number in ("1", "2", "3"):
-        answer = world.answer(number)
-        services.answer_save(
-            actor=world.operator,
-            answer_id=answer.pk,
-            expected_version=answer.version,
-            level=Decimal("2"),
-            explanation="ada",
-        )
 
 
 def test_it_verifies_an_untouched_chain(world):

@@ -174,10 +174,8 @@ def test_a_pdf_named_hta_is_stored_and_downloaded_as_pdf(client, world, way):
     assert download_names(client, Api.token(world.operator), version) == {expected}
 
 
-def test_a_file_stored_under_another_extension_downloads_with_its_kinds(client, world):
-    # Rows written before names followed the kind keep what the uploader called them.
-    client.force_login(world.operator)
-    evidence = services.evidence_upload(
+def upload_report(world):
+    return services.evidence_upload(
         actor=world.operator,
         institution_id=world.institution.pk,
         uploaded=SimpleUploadedFile("laporan.pdf", GOOD_PDF),
@@ -185,6 +183,12 @@ def test_a_file_stored_under_another_extension_downloads_with_its_kinds(client, 
         kind="laporan",
         unit_id=world.unit_a.pk,
     )
+
+
+def test_a_file_stored_under_another_extension_downloads_with_its_kinds(client, world):
+    # Rows written before names followed the kind keep what the uploader called them.
+    client.force_login(world.operator)
+    evidence = upload_report(world)
     version = evidence.versions.get()
     EvidenceVersion.objects.filter(pk=version.pk).update(original_name="laporan.hta")
     expected = "attachment; filename=\"laporan.pdf\"; filename*=UTF-8''laporan.pdf"
@@ -192,14 +196,7 @@ def test_a_file_stored_under_another_extension_downloads_with_its_kinds(client, 
 
 
 def test_a_new_version_is_named_by_its_kind_too(client, world):
-    evidence = services.evidence_upload(
-        actor=world.operator,
-        institution_id=world.institution.pk,
-        uploaded=SimpleUploadedFile("laporan.pdf", GOOD_PDF),
-        title="Laporan",
-        kind="laporan",
-        unit_id=world.unit_a.pk,
-    )
+    evidence = upload_report(world)
     version = services.evidence_add_version(
         actor=world.operator,
         evidence_id=evidence.pk,

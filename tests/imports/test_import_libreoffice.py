@@ -3,7 +3,6 @@ LibreOffice Calc (as people edit them) imports the same as the original."""
 
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -11,13 +10,12 @@ from import_support import preview, rejected, xlsx
 
 from monev.imports import services
 from monev.imports.workbooks import template_workbook
-from tools_support import require_tool
+from tools_support import libreoffice_convert
 
 pytestmark = pytest.mark.django_db
 
 
 def test_libreoffice_opens_the_templates_and_its_saved_workbook_imports(world, tmp_path):
-    soffice = require_tool("soffice")
     sources = tmp_path / "in"
     sources.mkdir()
     for name, kind in services.KINDS.items():
@@ -33,23 +31,9 @@ def test_libreoffice_opens_the_templates_and_its_saved_workbook_imports(world, t
         },
     )
     out = tmp_path / "out"
-    completed = subprocess.run(  # noqa: S603 - the installed soffice
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out),
-            *map(str, sorted(sources.iterdir())),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    libreoffice_convert(
+        sorted(sources.iterdir()), "xlsx:Calc MS Excel 2007 XML", out, tmp_path / "lo-profile"
     )
-    assert completed.returncode == 0, completed.stderr
     for source in sources.iterdir():
         assert (out / source.name).stat().st_size > 1000, source.name
     batch = preview(world.koordinator, "levels", out / "tingkat.xlsx", period_id=world.period.pk)

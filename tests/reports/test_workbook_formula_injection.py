@@ -11,7 +11,6 @@ text. LibreOffice, converting the files, shows the text as typed and computes no
 from __future__ import annotations
 
 import csv
-import subprocess
 
 import pytest
 from reports_support import header, other_period, populate, workbook
@@ -29,7 +28,7 @@ from monev.reports.workbook import Book, Column
 # What Excel and LibreOffice read as the start of a formula when it is typed into a cell (the
 # audit CSV guards the same starts, monev.audit.export.spreadsheet_safe).
 from monev.spreadsheets import FORMULA_START
-from tools_support import require_tool
+from tools_support import libreoffice_convert
 
 # One payload per user-typed field, each with another formula-like start (=, +, -, @, tab, CR)
 # or an error value, so that a cell is traced back to the field it came from.
@@ -207,31 +206,13 @@ def test_the_import_templates_hold_no_formula():
         assert formula_or_error_cells(workbook(template_workbook(kind))) == [], name
 
 
-def _libreoffice_csv(soffice: str, paths, out, profile) -> None:
-    # Filter options: comma, double quote, UTF-8, from line 1, ..., -1 = every sheet to its own
-    # file (<name>-<sheet>.csv); a formula cell would be written as its computed value.
-    completed = subprocess.run(  # noqa: S603 - the installed soffice
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir",
-            str(out),
-            *map(str, paths),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr
+# Filter options: comma, double quote, UTF-8, from line 1, ..., -1 = every sheet to its own
+# file (<name>-<sheet>.csv); a formula cell would be written as its computed value.
+CSV_EVERY_SHEET = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
 @pytest.mark.django_db
 def test_libreoffice_shows_hostile_text_as_typed_and_computes_nothing(world, tmp_path):
-    soffice = require_tool("soffice")
     plant(world)
     sources = tmp_path / "xlsx"
     sources.mkdir()
@@ -241,7 +222,7 @@ def test_libreoffice_shows_hostile_text_as_typed_and_computes_nothing(world, tmp
         path.write_bytes(content)
         paths.append(path)
     out = tmp_path / "csv"
-    _libreoffice_csv(soffice, paths, out, tmp_path / "lo-profile")
+    libreoffice_convert(paths, CSV_EVERY_SHEET, out, tmp_path / "lo-profile")
     for kind, sheet, column, field in EXPECTED:
         converted = out / f"{kind}-{sheet}.csv"
         assert converted.exists(), sorted(p.name for p in out.iterdir())
