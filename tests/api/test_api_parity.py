@@ -105,6 +105,7 @@ PAGE_OPERATIONS: dict[str, list[str]] = {
     "imports:apply": ["imports.import_apply"],
     "imports:discard": ["imports.import_discard"],
     "imports:template": ["imports.template_download"],
+    "imports:template_json": ["imports.template_download"],
     "external:institution": ["external.result_list"],
     "external:record": ["external.result_create"],
     "external:imports": ["external.result_import", "imports.import_detail"],

@@ -38,6 +38,7 @@ PAGE_KINDS = {
     "imports:period_upload": "levels",
     "imports:institution_upload": "people",
     "imports:template": "levels",
+    "imports:template_json": "tauval",
     "assignments:import_upload": "assessor-assignments",
     "reports:download": "self-assessment",
 }

@@ -21,7 +21,7 @@ from monev.imports import services
 from monev.imports.models import ImportBatch
 from monev.imports.report import Report
 from monev.imports.uploads import refused_upload, too_large_message, upload_path
-from monev.imports.workbooks import XLSX, template_response
+from monev.imports.workbooks import JSON, XLSX, template_response
 
 router = Router(tags=["imports"])
 
@@ -88,7 +88,8 @@ UPLOAD_BODY = {
                         "file": {
                             "type": "string",
                             "format": "binary",
-                            "description": ".xlsx or CSV (; or , separated), at most 5 MB",
+                            "description": ".xlsx or CSV (; or , separated); for `tauval` "
+                            "the JSON export; at most 5 MB",
                         },
                         "dry_run": {
                             "type": "boolean",
@@ -190,13 +191,17 @@ def import_into_period(request, period_id: Id, kind: PeriodKind):  # type: ignor
 @router.post(
     "/imports/institutions/{institution_id}/{kind}",
     response={201: ImportOut, 200: ImportOut, **UPLOAD_ERRORS},
-    summary="Import units and users, or published results",
+    summary="Import units and users, or published results (a table or the TAUVAL export)",
     openapi_extra=UPLOAD_BODY,
 )
 def import_into_institution(request, institution_id: Id, kind: InstitutionKind):  # type: ignore[valid-type]
     """`people`: sheets "Unit" (Kode, Nama, Nama Singkat) and "Pengguna" (Username, Nama
     Lengkap, Email, Peran, Kode Unit, optional Kata Sandi Awal). `published`: Kode Instansi
-    (or the institution's name), Tahun, Indeks, Predikat, Instrumen, Sumber, Catatan. Needs
+    (or the institution's name), Tahun, Indeks, Predikat, Instrumen, Sumber, Catatan.
+    `tauval`: the national evaluation system's JSON export (a list of records with kode,
+    tahun, nama_instansi and nilai A2001-A2008, D2001-D2004, indeks), read as spbe-2020
+    results; a record whose indeks or domains do not agree with its aspects is rejected, as
+    is a year outside 2021-2025; a file that is not such a JSON list answers 422. Needs
     manage_institution; a published row of an institution the caller does not manage is
     rejected."""
     return _upload(request, kind, institution_id=institution_id)
@@ -229,15 +234,19 @@ def import_for_evaluator(request, kind: EvaluatorKind):  # type: ignore[valid-ty
         "responses": {
             "200": {
                 "description": "An .xlsx with the sheets and headers the import reads, an "
-                "example row and a sheet of instructions.",
-                "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                "example row and a sheet of instructions; for `tauval` an example JSON file.",
+                "content": {
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                    JSON: {"schema": {"type": "array", "items": {"type": "object"}}},
+                },
             }
         }
     },
 )
 def template_download(request, kind: AnyKind):  # type: ignore[valid-type]
-    """The template of `levels`, `assignment`, `people` or `published`: fill it in and POST
-    it to the matching import."""
+    """The template of `levels`, `assignment`, `people`, `published` and the other table
+    kinds (fill it in and POST it to the matching import); for `tauval` an example of the
+    JSON export (one record)."""
     return template_response(services.kind_of(kind))
 
 

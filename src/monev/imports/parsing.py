@@ -6,6 +6,7 @@ can be kept as JSON between the preview and the apply; numbers keep their writte
 
     read_table(path) -> list[Sheet]            or raises Unreadable(code, **params)
     find_header(sheet, columns) -> Header       or None
+    read_json_records(path) -> list             or raises Unreadable(code, **params)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import os
 import re
 import zipfile
@@ -233,6 +235,91 @@ def _read_csv(data: bytes, max_rows: int) -> list[list[str]]:
     except csv.Error as exc:
         raise Unreadable("corrupt", detail=str(exc)[:200]) from None
     return _trimmed(rows)
+
+
+# --- json ----------------------------------------------------------------------------------
+
+MAX_JSON_KEYS_SHOWN = 8
+
+
+class JsonObject(dict):
+    """A JSON object that remembers the keys it held more than once (json keeps the last
+    silently: a second "indeks" in a record must not pass unseen)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> JsonObject:
+    result = JsonObject(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for key, _value in pairs:
+            if key in seen and key not in repeated:
+                repeated.append(key)
+            seen.add(key)
+        result.duplicates = tuple(repeated)
+    return result
+
+
+def _decode_json(data: bytes) -> str:
+    encoding = "utf-8"
+    for bom, with_bom in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            encoding = with_bom
+            break
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise Unreadable("json_not_text") from None
+    if "\x00" in text:
+        raise Unreadable("json_not_text")
+    return text
+
+
+def read_json_records(path: str | os.PathLike[str], *, max_records: int = MAX_ROWS) -> list:
+    """The records of a JSON file whose top level is a list. Numbers are kept as the text
+    they were written in (a value such as 2.6666666667 must not pass through a float), objects
+    are JsonObjects. An object at the top level is refused, naming its keys: a wrapped export
+    is not guessed at."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise Unreadable("empty")
+    if size > MAX_BYTES:
+        raise Unreadable("too_large", limit_mb=MAX_BYTES // (1024 * 1024))
+    text = _decode_json(path.read_bytes())
+    if not text.strip():
+        raise Unreadable("empty")
+    try:
+        value = json.loads(
+            text,
+            parse_float=str,
+            parse_int=str,
+            parse_constant=str,  # NaN, Infinity: text, refused by the record checks
+            object_pairs_hook=_json_object,
+        )
+    except json.JSONDecodeError as error:
+        raise Unreadable("json_invalid_at", line=error.lineno, column=error.colno) from None
+    except (RecursionError, ValueError):  # nesting deeper than the parser's stack
+        raise Unreadable("json_invalid") from None
+    if isinstance(value, dict):
+        keys = list(value)[:MAX_JSON_KEYS_SHOWN]
+        shown = ", ".join(f"“{key[:40]}”" for key in keys)
+        if len(value) > MAX_JSON_KEYS_SHOWN:
+            shown += ", …"
+        raise Unreadable("json_object", keys=shown or "-")
+    if not isinstance(value, list):
+        raise Unreadable("json_not_list")
+    if not value:
+        raise Unreadable("json_no_records")
+    if len(value) > max_records:
+        raise Unreadable("too_many_records", limit=max_records)
+    return value
 
 
 # --- headers and values --------------------------------------------------------------------

@@ -28,8 +28,9 @@ from monev.imports.kinds.levels import LevelsImport
 from monev.imports.kinds.people import PeopleImport
 from monev.imports.kinds.periods import PeriodsImport
 from monev.imports.kinds.published import PublishedImport
+from monev.imports.kinds.tauval import TauvalImport
 from monev.imports.models import ImportBatch
-from monev.imports.parsing import MAX_BYTES, MAX_ROWS, Unreadable, read_table
+from monev.imports.parsing import MAX_BYTES, MAX_ROWS, Unreadable
 from monev.imports.report import Rejection, Report
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Institution
@@ -41,6 +42,7 @@ KINDS: dict[str, ImportKind] = {
         AssignmentImport(),
         PeopleImport(),
         PublishedImport(),
+        TauvalImport(),
         ExternalImport(),
         InstitutionsImport(),
         PeriodsImport(),
@@ -78,6 +80,26 @@ def unreadable_message(problem: Unreadable) -> str:
             "The workbook is password-protected; remove the password and upload it again."
         ),
         "unreadable": _("The file cannot be read."),
+        # A JSON import (tauval)
+        "json_not_text": _(
+            "The file is not JSON text (it holds binary data, such as a workbook or a PDF); "
+            "upload the JSON file the national system exports."
+        ),
+        "json_invalid_at": _(
+            "The file is not valid JSON: the error is at line %(line)s, column %(column)s."
+        ),
+        "json_invalid": _("The file is not valid JSON."),
+        "json_object": _(
+            "The file must be a JSON list of records ([{…}, {…}]); its top level is an object "
+            "with the keys %(keys)s. Save the list of records alone and upload it again."
+        ),
+        "json_not_list": _(
+            "The file must be a JSON list of records ([{…}, {…}]); its top level is not a list."
+        ),
+        "json_no_records": _("The file holds an empty list: there are no records to import."),
+        "too_many_records": _(
+            "The file has more than %(limit)s records; split it into smaller files."
+        ),
     }
     message = messages.get(problem.code, messages["unreadable"])
     params = {
@@ -110,7 +132,7 @@ def _context(actor, kind: ImportKind, *, period_id=None, institution_id=None, no
         require(access, kind.capability)
         return Context(actor, institution=period.institution, period=period, access=access, now=now)
     if institution_id is None:
-        if kind.many_institutions or (actor is None and kind.name == "published"):
+        if kind.many_institutions or (actor is None and kind.system_needs_no_target):
             return Context(actor=actor, institution=None, now=now)  # rows name their institutions
         raise InvalidInput(_("Name the institution to import into."))
     if actor is None:
@@ -158,7 +180,7 @@ def import_preview(
     )
     path = Path(path)
     try:
-        sheets = read_table(path)
+        sheets = import_kind.read(path)
     except Unreadable as problem:
         message = unreadable_message(problem)
         raise InvalidInput(message, details=[{"location": "file", "message": message}]) from None

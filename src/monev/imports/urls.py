@@ -17,4 +17,10 @@ urlpatterns = [
     path("batch/<id:batch_id>/terapkan/", views.batch_apply, name="apply"),
     path("batch/<id:batch_id>/buang/", views.batch_discard, name="discard"),
     path("templat/<slug:kind>.xlsx", views.template_download, name="template"),
+    path(
+        "templat/<slug:kind>.json",
+        views.template_download,
+        {"extension": "json"},
+        name="template_json",
+    ),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +15,7 @@ from monev.evaluations import view_helpers as vh
 from monev.imports import selectors, services
 from monev.imports.report import Report
 from monev.imports.uploads import refused_upload, upload_path
-from monev.imports.workbooks import template_response
+from monev.imports.workbooks import template_extension, template_response
 from monev.institutions.access import access_for, institution_for_user, require
 from monev.institutions.permissions import Capability
 
@@ -160,5 +160,8 @@ def batch_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def template_download(request: HttpRequest, kind: str) -> HttpResponse:
-    return template_response(services.kind_of(kind))
+def template_download(request: HttpRequest, kind: str, extension: str = "xlsx") -> HttpResponse:
+    import_kind = services.kind_of(kind)
+    if template_extension(import_kind) != extension:
+        raise Http404  # tauval.xlsx, levels.json: no such file
+    return template_response(import_kind)

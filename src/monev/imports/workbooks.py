@@ -4,6 +4,7 @@ sheet explaining the columns."""
 from __future__ import annotations
 
 import io
+import json
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -20,13 +21,25 @@ TEMPLATE_NAMES = {
     "institutions": "templat-instansi.xlsx",
     "periods": "templat-periode.xlsx",
     "assessor-assignments": "templat-penugasan-asesor.xlsx",
+    "tauval": "contoh-tauval.json",
 }
+JSON = "application/json"
+
+
+def template_extension(kind: ImportKind) -> str:
+    return "json" if kind.file_format == "json" else "xlsx"
 
 
 def template_response(kind: ImportKind) -> HttpResponse:
-    """The template as a download (the page and the API)."""
-    response = HttpResponse(template_workbook(kind), content_type=XLSX)
-    filename = TEMPLATE_NAMES.get(kind.name, f"templat-{kind.name}.xlsx")
+    """The template as a download (the page and the API): a workbook, or for a JSON kind an
+    example file."""
+    if kind.file_format == "json":
+        body = json.dumps(kind.example(), ensure_ascii=False, indent=2) + "\n"
+        response = HttpResponse(body.encode("utf-8"), content_type=f"{JSON}; charset=utf-8")
+    else:
+        response = HttpResponse(template_workbook(kind), content_type=XLSX)
+    extension = template_extension(kind)
+    filename = TEMPLATE_NAMES.get(kind.name, f"templat-{kind.name}.{extension}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

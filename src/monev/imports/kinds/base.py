@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from monev.imports.parsing import Header, Sheet, cell, find_header
+from monev.imports.parsing import Header, Sheet, cell, find_header, read_table
 from monev.imports.report import Rejection, Report
 from monev.institutions.permissions import Capability
 
@@ -84,12 +84,24 @@ class ImportKind:
     # The rows name their institutions: the import may run without a target institution.
     many_institutions = False
     page = ""  # the URL name of the kind's own upload page, where it has one
+    # `monev import` (the system) may run it without --institution: the rows name theirs.
+    system_needs_no_target = False
+    # "table": an .xlsx or CSV with a template workbook; "json": a JSON file with an example.
+    file_format = "table"
     # For the template workbook: [(sheet name, [headers], [example row, ...])]
     template_sheets: list[tuple[str, list[str], list[list[str]]]] = []
 
     def permits(self, access) -> bool:
         """Whether `access` (in the target institution) may run this import."""
         return access.can(self.capability)
+
+    def example(self) -> list:
+        """For a JSON kind: the content of its example file."""
+        return []
+
+    def read(self, path) -> list:
+        """The file's content for `extract`: its sheets (raises parsing.Unreadable)."""
+        return read_table(path)
 
     def extract(self, sheets: list[Sheet]) -> tuple[list[dict], list[Rejection], dict]:
         """(rows as dicts, problems with the file as a whole, facts about the layout)."""

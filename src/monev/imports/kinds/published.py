@@ -46,6 +46,7 @@ class PublishedImport(ImportKind):
         "names its institution by code or by full name."
     )
     capability = Capability.MANAGE_INSTITUTION
+    system_needs_no_target = True
     template_sheets = [
         (
             "Hasil Terbit",
@@ -63,25 +64,12 @@ class PublishedImport(ImportKind):
         return rows_below(sheet, header, COLUMNS.fields), [], layout
 
     def validate(self, context: Context, rows, layout, report: Report) -> None:
-        # Institutions are few (hundreds): one query, matched by code or by name.
-        by_code, by_name = {}, {}
-        for institution in Institution.objects.only("pk", "code", "name"):
-            by_code[institution.code.casefold()] = institution
-            by_name[" ".join(institution.name.split()).casefold()] = institution
-        accesses: dict[int, Access] = {}
-        if not context.is_system:
-            grouped: dict[int, list] = {}
-            for membership in Membership.objects.filter(user=context.actor).only(
-                "institution_id", "role", "unit_id"
-            ):
-                grouped.setdefault(membership.institution_id, []).append(membership)
-            accesses = {pk: Access(ms) for pk, ms in grouped.items()}
+        by_code, by_name = institution_lookup()
+        accesses = actor_accesses(context)
         named = {}
         for row in rows:
             text = row["institution"].strip()
-            named[row["_row"]] = by_code.get(text.casefold()) or by_name.get(
-                " ".join(text.split()).casefold()
-            )
+            named[row["_row"]] = by_code.get(text.casefold()) or by_name.get(name_key(text))
         existing = {
             (r.institution_id, r.year, r.instrument_id): r
             for r in PublishedResult.objects.filter(
@@ -206,20 +194,50 @@ class PublishedImport(ImportKind):
             report.change(line, Action.UPDATE, subject, before=before, after=shown, data=data)
 
     def apply(self, context: Context, report: Report) -> list[tuple[int, str, str]]:
-        by_institution: dict[int, list] = {}
-        for change in report.writes:
-            by_institution.setdefault(change.data["institution_id"], []).append(change)
-        failures = []
-        for institution_id, changes in by_institution.items():
-            results = [
-                {**change.data, "index": Decimal(change.data["index"])} for change in changes
-            ]
-            try:
-                writes.published_results_save(
-                    actor=context.actor, institution_id=institution_id, results=results
-                )
-            except DomainError as error:
-                failures.append((changes[0].row, "", str(error.message)))
-            except ValidationError as error:
-                failures.append((changes[0].row, "", " ".join(error.messages)))
-        return failures
+        return apply_published(context, report)
+
+
+def name_key(text: str) -> str:
+    """An institution's name compared without case or repeated spaces."""
+    return " ".join(text.split()).casefold()
+
+
+def institution_lookup() -> tuple[dict[str, Institution], dict[str, Institution]]:
+    """Every institution by code and by name (both casefolded). Institutions are few
+    (hundreds): one query."""
+    by_code, by_name = {}, {}
+    for institution in Institution.objects.only("pk", "code", "name"):
+        by_code[institution.code.casefold()] = institution
+        by_name[name_key(institution.name)] = institution
+    return by_code, by_name
+
+
+def actor_accesses(context: Context) -> dict[int, Access]:
+    """The importer's access per institution from their memberships (none for the system)."""
+    if context.is_system:
+        return {}
+    grouped: dict[int, list] = {}
+    for membership in Membership.objects.filter(user=context.actor).only(
+        "institution_id", "role", "unit_id"
+    ):
+        grouped.setdefault(membership.institution_id, []).append(membership)
+    return {pk: Access(ms) for pk, ms in grouped.items()}
+
+
+def apply_published(context: Context, report: Report) -> list[tuple[int, str, str]]:
+    """Write the report's published results, one service call per institution."""
+    by_institution: dict[int, list] = {}
+    for change in report.writes:
+        by_institution.setdefault(change.data["institution_id"], []).append(change)
+    failures = []
+    for institution_id, changes in by_institution.items():
+        results = [{**change.data, "index": Decimal(change.data["index"])} for change in changes]
+        try:
+            writes.published_results_save(
+                actor=context.actor, institution_id=institution_id, results=results
+            )
+        except DomainError as error:
+            failures.append((changes[0].row, "", str(error.message)))
+        except ValidationError as error:
+            failures.append((changes[0].row, "", " ".join(error.messages)))
+    return failures

@@ -1,7 +1,8 @@
 """`monev import KIND FILE (--period ID | --institution CODE) [--dry-run]`
 
 The evaluator kinds (institutions, periods, assessor-assignments) take no target: each row
-names its institution, and the system has every institution in its scope.
+names its institution, and the system has every institution in its scope. `published` and
+`tauval` (the national evaluation system's JSON export) may omit --institution likewise.
 
 Runs as the system (no user: no permission check, but the same validation and the same services
 as the pages, so deadlines, versions and the audit trail apply). Prints every rejected row and
@@ -26,8 +27,8 @@ ACTIONS = {"create": "new", "update": "changed", "add": "added", "remove": "remo
 class Command(BaseCommand):
     help = (
         "Import a .xlsx or CSV file: levels or assignment into a period (--period ID), people "
-        "or published results of an institution (--institution CODE). Nothing is written if "
-        "any row is rejected."
+        "or published results of an institution (--institution CODE); or the national "
+        "system's JSON export (tauval FILE). Nothing is written if any row is rejected."
     )
 
     def add_arguments(self, parser):
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             if institution is None:
                 raise CommandError(f"No institution has the code {options['institution']!r}.")
             target["institution_id"] = institution.pk
-        elif kind != "published" and not import_kind.many_institutions:
+        elif not import_kind.system_needs_no_target and not import_kind.many_institutions:
             raise CommandError(f"{kind} imports into an institution: give --institution CODE.")
         try:
             batch = services.import_preview(
