@@ -20,7 +20,12 @@ def test_list_shows_the_builtin_instruments_by_first_year(monev):
     run = monev("instrument", "list")
     assert (run.code, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert [line.split()[0] for line in lines] == ["spbe-2018@1", "spbe-2020@1", "pemdi-2026@1"]
+    assert [line.split()[0] for line in lines] == [
+        "spbe-2018@1",
+        "spbe-2020@1",
+        "pemdi-2026@1",  # kept for the periods pinned to it
+        "pemdi-2026@2",
+    ]
     assert "35 indicators" in lines[0] and "[built-in]" in lines[0]
     assert "2021-2025" in lines[1] and "superseded" in lines[1]
     assert "PROVISIONAL" in lines[2] and "20 indicators" in lines[2]
@@ -33,8 +38,9 @@ def test_list_as_json(monev):
         ("spbe-2018", 1, 35),
         ("spbe-2020", 1, 47),
         ("pemdi-2026", 1, 20),
+        ("pemdi-2026", 2, 20),
     ]
-    assert [e["provisional"] for e in data] == [False, False, True]
+    assert [e["provisional"] for e in data] == [False, False, True, True]
     assert all(e["builtin"] for e in data)
     assert data[1]["years"] == [2021, 2025]
     assert data[2]["years"] == [2026, None]
@@ -55,7 +61,7 @@ def test_list_reports_a_broken_own_file_and_still_lists_the_builtins(monev, data
     path.write_text("format: monev-instrument/1\nid: broken\n", encoding="utf-8")
     run = monev("instrument", "list")
     assert run.code == 0
-    assert len(run.out.splitlines()) == 3
+    assert len(run.out.splitlines()) == 4
     assert run.err_lines[0] == "skipped, not valid:"
     assert all(line.startswith(f"{path}:") for line in run.err_lines[1:])
     assert any("version: required field is missing" in line for line in run.err_lines)
@@ -86,7 +92,7 @@ def test_show_pemdi_says_provisional(monev):
         "PROVISIONAL: pemdi-2026 is not yet confirmed against the regulation's text; "
         "its weights, bands and criteria may change."
     )
-    assert "Values: up to two decimals" in run.out
+    assert "Values: exact partial credit: up to ten decimals, or a fraction such as 7/6" in run.out
 
 
 def test_show_spbe_2018_lists_the_sub_items_of_indicator_35(monev):
@@ -118,7 +124,7 @@ def test_show_an_instrument_file_by_path(monev, tmp_path):
     path.write_text(builtin_text("pemdi-2026").replace("id: pemdi-2026\n", "id: mine\n"), "utf-8")
     run = monev("instrument", "show", str(path))
     assert run.code == 0
-    assert "(mine version 1)" in run.out.splitlines()[0]
+    assert "(mine version 2)" in run.out.splitlines()[0]
 
 
 def test_show_an_unknown_instrument_exits_2_naming_the_known_ones(monev):
@@ -140,7 +146,7 @@ def test_check_accepts_the_builtin_files(monev):
     assert run.out.splitlines() == [
         f"{files[0]}: OK: spbe-2018 version 1, 7 aspects, 35 indicators (37 scored items)",
         f"{files[1]}: OK: spbe-2020 version 1, 8 aspects, 47 indicators (47 scored items)",
-        f"{files[2]}: OK: pemdi-2026 version 1, 7 aspects, 20 indicators (20 scored items)",
+        f"{files[2]}: OK: pemdi-2026 version 2, 7 aspects, 20 indicators (20 scored items)",
         f"{files[2]}: note: PROVISIONAL: pemdi-2026 is not yet confirmed against the "
         "regulation's text; its weights, bands and criteria may change.",
     ]

@@ -45,6 +45,16 @@ def test_the_shipped_file_loads_and_says_it_is_a_judgement():
     assert "44" in crosswalk.without_successor
 
 
+def test_no_indicator_is_both_without_successor_and_a_counterpart():
+    crosswalk = load_crosswalk(SHIPPED)
+    counterparts = {code for e in crosswalk.entries for code in (*e.counterparts, *e.partly)}
+    assert counterparts & set(crosswalk.without_successor) == set()
+    # The special administrative services of 59/2020 have no successor (reference notes
+    # 10.6); Portal Layanan (17) takes only planning (32) and archives (37) in part.
+    assert crosswalk.without_successor == ("33", "34", "35", "36", "38", "39", "40", "41", "44")
+    assert crosswalk.entry("17").partly == ("32", "37")
+
+
 def test_it_finds_the_shipped_crosswalk_by_instrument_ids():
     assert find_crosswalk("spbe-2020", "pemdi-2026") is not None
     assert find_crosswalk("spbe-2018", "spbe-2020") is None
@@ -63,6 +73,10 @@ def test_it_finds_the_shipped_crosswalk_by_instrument_ids():
         (lambda raw: raw["entries"].pop(), "no entry for pemdi-2026 indicators 20"),
         (lambda raw: raw["entries"].append(dict(raw["entries"][0])), "listed twice"),
         (lambda raw: raw["without_successor"].append("1"), "also a main counterpart"),
+        (
+            lambda raw: raw["without_successor"].append("32"),
+            "without_successor: 32 is also a partial counterpart of pemdi-2026 indicator 17",
+        ),
     ],
 )
 def test_it_refuses_unknown_codes_and_keys(change, problem):

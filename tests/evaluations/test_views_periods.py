@@ -187,7 +187,7 @@ def test_it_creates_a_period_carrying_over_the_previous_answers(client, world):
     saved(world, "1")
     login(client, world, "koordinator")
     form = client.get(reverse("evaluations:create")).content.decode()
-    assert "spbe-2020@1" in form and "pemdi-2026@1" in form and "Pemerintah Kota Contoh" in form
+    assert "spbe-2020@1" in form and "pemdi-2026@2" in form and "Pemerintah Kota Contoh" in form
     assert "Kabupaten Lain" not in form
     data = {
         "institution": world.institution.pk,

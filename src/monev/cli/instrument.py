@@ -20,6 +20,12 @@ from monev.core.numbers import exact_str
 from monev.core.registry import BUILTIN_DIR
 from monev.paths import user_instrument_dir
 
+VALUE_TYPES = {
+    "whole": "whole levels",
+    "decimal2": "up to two decimals (partial credit within a level)",
+    "fractional": "exact partial credit: up to ten decimals, or a fraction such as 7/6",
+}
+
 YELLOW, BOLD, RESET = "\033[33m", "\033[1m", "\033[0m"
 
 
@@ -119,16 +125,22 @@ def describe(instrument: Instrument, *, criteria: bool = False, color: bool = Fa
         warning = _provisional_warning(instrument)
         out.append(f"{YELLOW}{warning}{RESET}" if color else warning)
     years = f"{instrument.years.first}-{instrument.years.last or ''}"
+    basis = instrument.legal_basis
+    dated = ", ".join(
+        part
+        for part in (
+            f"set {basis.enacted.isoformat()}" if basis.enacted else "",
+            f"promulgated {basis.promulgated.isoformat()}" if basis.promulgated else "",
+            basis.gazette,
+        )
+        if part
+    )
     out += [
-        f"Legal basis: {instrument.legal_basis.regulation}",
+        f"Legal basis: {basis.regulation}" + (f" ({dated})" if dated else ""),
         f"Years: {years}   Status: {instrument.status.value}   "
         f"Confidence: {instrument.confidence.value}",
         f"Scale: {instrument.scale.min}-{instrument.scale.max}   Values: "
-        + (
-            "whole levels"
-            if instrument.value_type.value == "whole"
-            else "up to two decimals (partial credit within a level)"
-        ),
+        + VALUE_TYPES[instrument.value_type.value],
         f"Rounding: {instrument.rounding.places} places, {instrument.rounding.mode}, "
         + (
             "intermediate scores rounded"
@@ -142,16 +154,36 @@ def describe(instrument: Instrument, *, criteria: bool = False, color: bool = Fa
         low = "[" if band.min_inclusive else "("
         high = "]" if band.max_inclusive else ")"
         out.append(f"  {band.name:<12} {low}{band.min}, {band.max}{high}")
+    edges = instrument.band_edges
+    if edges.contested:
+        confidence = f" [{edges.confidence.value}]" if edges.confidence else ""
+        out.append(
+            f"  Band edges: {edges.predicates.value.replace('_', '-')}, contested{confidence}: "
+            f"a value on an edge also names the {edges.predicates.other.value.replace('_', '-')} "
+            "reading"
+        )
     for scale in instrument.level_scales:
         out += [
             "",
             bold(f"Levels: {scale.name}" + (f" ({scale.applies_to})" if scale.applies_to else "")),
         ]
-        out += [f"  {level.level} {level.name}" for level in scale.levels]
+        out += [
+            f"  {level.level} {level.name}"
+            + (f"  (values {level.min}-{level.max})" if level.min is not None else "")
+            for level in scale.levels
+        ]
     if instrument.confidence_notes:
         out += ["", bold("Confidence notes")]
         for note in instrument.confidence_notes:
             out.append(f"  [{note.confidence.value}] {note.subject}: {note.note}")
+    if instrument.schedule:
+        out += ["", bold("Default schedule of a new period (in its year, local time)")]
+        for entry in instrument.schedule.milestones:
+            at = "00:00" if entry.at == "start" else "23:59"
+            later = " of the following year" if entry.year_offset else ""
+            out.append(
+                f"  {entry.kind:<22} {entry.month:02}-{entry.day:02} {at}{later}  {entry.title}"
+            )
     out += ["", bold("Structure (weights in % of the index)")]
     groups = [(d.code, d.name, d.weight) for d in instrument.domains] or [("", "", None)]
     for code, name, weight in groups:

@@ -134,11 +134,19 @@ def parse_crosswalk(text: str, source: str, instrument: Callable[[str], Instrume
         problems.append(f"no entry for {raw['to']} indicators {', '.join(missing)}")
     orphans = _codes(raw.get("without_successor"), "without_successor", problems)
     mapped = {code for entry in entries for code in entry.counterparts}
+    # An indicator without a successor cannot also cover part of one: the transition would
+    # then suggest its evidence for an indicator the file says it has nothing to do with.
+    partial = {code: entry.target for entry in entries for code in entry.partly}
     for code in orphans:
         if code not in old:
             problems.append(f"without_successor: unknown {raw['from']} indicator {code!r}")
         elif code in mapped:
             problems.append(f"without_successor: {code} is also a main counterpart")
+        elif code in partial:
+            problems.append(
+                f"without_successor: {code} is also a partial counterpart of "
+                f"{raw['to']} indicator {partial[code]}"
+            )
     if problems:
         raise CrosswalkError(source, problems)
     return Crosswalk(

@@ -11,15 +11,41 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Instrument, ScoredItem, ValueType
+from monev.core.numbers import NotExact, parse_value
 from monev.evaluations.models import AssessorPass, Milestone, Period
 
 STAGES = AssessorPass.ORDER
 
 
+class ExactValueField(forms.CharField):
+    """A value as typed: a decimal ("1.30", "1,30") or a fraction ("7/6"), kept exact. Whether
+    the instrument takes it (scale, places) is the services' question, in their words."""
+
+    default_error_messages = {
+        "invalid": _("Enter a number such as 1.30, or a fraction such as 7/6."),
+    }
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return parse_value(text.replace(",", ".") if text.count(",") == 1 else text)
+        except NotExact:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def level_field(instrument: Instrument, item: ScoredItem, *, required: bool) -> forms.Field:
-    """A level within the instrument's scale: a select of whole levels, or a decimal input
-    with step 0.01 where the instrument gives partial credit (pemdi-2026)."""
+    """A level within the instrument's scale: a select of whole levels, a decimal input with
+    step 0.01 for two-decimal partial credit, or a text input taking up to ten decimals or a
+    fraction where the instrument keeps values exact (pemdi-2026)."""
     low, high = instrument.scale.min, instrument.scale.max
+    if item.value_type is ValueType.FRACTIONAL:
+        return ExactValueField(
+            label=_("Level"),
+            required=required,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        )
     if item.value_type is ValueType.WHOLE:
         choices = [("", "—")] if not required else []
         choices += [(str(level), str(level)) for level in range(low, high + 1)]
@@ -184,6 +210,16 @@ class PeriodCreateForm(forms.Form):
     target = TargetForm.base_fields["target"]
     carry_over_from = forms.IntegerField(
         label=_("Carry over answers from"), required=False, widget=forms.Select
+    )
+    use_schedule = forms.BooleanField(
+        label=_("Start from the instrument's schedule"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Where the instrument carries a default schedule (Pemdi 2026: the national "
+            "schedule), the period's milestones start from it, in the period's year; change "
+            "them afterwards in the period's settings."
+        ),
     )
 
     def __init__(self, *args, institutions, instruments, previous, **kwargs):

@@ -7,8 +7,10 @@ regulation data, versioned by id and version, and read through the pure core.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from monev.core.loader import InstrumentError
 from monev.core.model import Aspect, Domain, Indicator, Instrument
@@ -59,6 +61,19 @@ def instrument_list() -> list[InstrumentSummary]:
     return sorted(
         entries, key=lambda e: (-e.instrument.years.first, e.instrument.id, -e.instrument.version)
     )
+
+
+def schedule_milestones(instrument: Instrument, year: int) -> list[tuple[str, datetime, str]]:
+    """(kind, due_at, title) of the instrument's default schedule in a period of `year`. The
+    file gives days; their times are the deployment's (MONEV_TIME_ZONE, Asia/Jakarta unless
+    set): an opening at 00:00, every other milestone at 23:59 of its day."""
+    if instrument.schedule is None:
+        return []
+    zone = timezone.get_default_timezone()
+    return [
+        (kind, timezone.make_aware(moment, zone), title)
+        for kind, moment, title in instrument.schedule.on(year)
+    ]
 
 
 def instrument_get(reference: str) -> Instrument:

@@ -15,6 +15,7 @@ from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
+from monev.instruments.selectors import schedule_milestones
 
 
 @transaction.atomic
@@ -28,12 +29,17 @@ def period_create(
     target: Decimal | None = None,
     carry_over_from: int | None = None,
     milestones: dict[str, datetime] | None = None,
+    use_schedule: bool = True,
+    now: datetime | None = None,
 ) -> Period:
     """A new period with one draft answer per scored item of the instrument. With
     `carry_over_from`, the previous period's levels, penjelasan and units are the baseline
-    (when both periods use the same instrument). Allowed to whoever manages the
-    institution's periods, to an evaluator whose scope covers it (MANAGE_ASSESSORS: bulk
-    creation), and to the system (`actor` None: `monev import periods`)."""
+    (when both periods use the same instrument). Its milestones are `milestones` where any
+    are given, else (unless `use_schedule` is false) the instrument's default schedule in the
+    period's year (pemdi-2026: the national schedule), without the milestones already past
+    at `now`. Allowed to whoever manages the institution's periods, to an evaluator whose
+    scope covers it (MANAGE_ASSESSORS: bulk creation), and to the system (`actor` None:
+    `monev import periods`)."""
     if actor is None:
         institution = Institution.objects.filter(pk=institution_id).first()
         if institution is None:
@@ -91,8 +97,15 @@ def period_create(
         from monev.external.services import apply_to_period
 
         apply_to_period(period)
-    for milestone_kind, due_at in (milestones or {}).items():
-        _milestone_write(period, milestone_kind, due_at, "")
+    planned = [(kind, due_at, "") for kind, due_at in (milestones or {}).items()]
+    from_schedule = not planned and use_schedule and core_instrument.schedule is not None
+    if from_schedule:
+        # A milestone already past would only lock or flag what is over (a self-assessment
+        # close in the past locks every answer at the next `monev cycle close-due`).
+        now = now or timezone.now()
+        planned = [m for m in schedule_milestones(core_instrument, year) if m[1] > now]
+    for milestone_kind, due_at, title in planned:
+        _milestone_write(period, milestone_kind, due_at, title)
     audit_record(
         actor=actor,
         action="period.create",
@@ -105,7 +118,8 @@ def period_create(
             "instrument": period.instrument_reference,
             "target": target,
             "carried_over_from": previous.pk if previous else None,
-            "milestones": {k: v for k, v in (milestones or {}).items()},
+            "milestones": {name: due_at for name, due_at, _title in planned},
+            **({"schedule": period.instrument_reference} if from_schedule and planned else {}),
         },
     )
     return period
@@ -116,7 +130,7 @@ def _baseline(previous: Period, instrument_id: str) -> dict[str, tuple]:
         return {}  # another instrument: its levels mean something else
     return {
         a.indicator: (a.level, a.explanation)
-        for a in previous.answers.only("indicator", "level", "explanation")
+        for a in previous.answers.only("indicator", "level", "level_fraction", "explanation")
     }
 
 

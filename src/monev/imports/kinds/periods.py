@@ -1,9 +1,10 @@
 """Periods in bulk: institution code, year, kind (evaluasi / pemantauan), instrument (e.g.
 pemdi-2026), optional target and the dates of the main milestones. Each new period is created
 through `period_create`, so it gets its answers and its `period.create` audit event as from
-the page. A period that already exists (same institution, year and kind) is reported
-unchanged and left alone: change its settings on its own page. Rows of institutions outside
-the importer's evaluator scope are rejected."""
+the page; a row without dates starts from the instrument's default schedule (pemdi-2026: the
+national schedule), a row with dates has only those. A period that already exists (same
+institution, year and kind) is reported unchanged and left alone: change its settings on its
+own page. Rows of institutions outside the importer's evaluator scope are rejected."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from monev.imports.kinds.evaluator import institution_and_year, institutions_by_
 from monev.imports.parsing import parse_decimal
 from monev.imports.report import Action, Report
 from monev.institutions.permissions import Capability
+from monev.instruments.selectors import schedule_milestones
 
 K = Milestone.Kind
 MILESTONES = {
@@ -149,6 +151,7 @@ class PeriodsImport(ImportKind):
         label = {name: labels(layout, name, name) for name in COLUMNS.fields}
         sheet = layout.get("sheet", "")
         existing = set(Period.objects.values_list("institution_id", "year", "kind"))
+        now = timezone.now()
         instruments: dict[str, tuple] = {}
         seen: dict[tuple, int] = {}
         for row in rows:
@@ -232,17 +235,23 @@ class PeriodsImport(ImportKind):
                     note=str(_("The period exists; change its settings on its page.")),
                 )
                 continue
+            if milestones:
+                planned = str(_("%(count)d milestones") % {"count": len(milestones)})
+            elif ahead := [m for m in schedule_milestones(instrument, year) if m[1] > now]:
+                # No dates in the row: the service starts the period from the schedule's
+                # milestones still ahead.
+                planned = str(
+                    _("%(count)d milestones from the instrument's schedule") % {"count": len(ahead)}
+                )
+            else:
+                planned = ""
             shown = ", ".join(
                 filter(
                     None,
                     [
                         f"{instrument.id}@{instrument.version}",
                         f"target {target}" if target is not None else "",
-                        str(
-                            _("%(count)d milestones") % {"count": len(milestones)}
-                            if milestones
-                            else ""
-                        ),
+                        planned,
                     ],
                 )
             )
