@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from monev.core.engine import score_aspects, score_domains, score_items, what_if
 from monev.core.loader import load_file
 from monev.core.model import Instrument, ValueType
-from monev.core.numbers import exact_str, is_terminating
+from monev.core.numbers import exact_decimal, exact_str, is_terminating
 from monev.core.registry import BUILTIN_DIR
 
 INSTRUMENTS: dict[str, Instrument] = {
@@ -21,7 +21,9 @@ INSTRUMENTS: dict[str, Instrument] = {
     for name in ("spbe-2018", "spbe-2020", "pemdi-2026")
 }
 
-# The published bands, written out here rather than read from the files: (lowest value, name).
+# The published bands, written out here rather than read from the files: (edge, name). spbe
+# bands start at their edge (2.60 is Baik); pemdi-2026's end at it (2.50 is Cukup, 2.51 Baik).
+UPPER_INCLUSIVE = {"pemdi-2026"}
 BANDS = {
     "spbe-2018": [("4.2", "Memuaskan"), ("3.5", "Sangat Baik"), ("2.6", "Baik"), ("1.8", "Cukup")],
     "spbe-2020": [("4.2", "Memuaskan"), ("3.5", "Sangat Baik"), ("2.6", "Baik"), ("1.8", "Cukup")],
@@ -40,7 +42,16 @@ def value_strategy(instrument: Instrument, value_type: ValueType) -> st.SearchSt
     unit = steps(value_type)
     low, high = instrument.scale.min * unit, instrument.scale.max * unit
     places = 0 if unit == 1 else 2
-    return st.integers(low, high).map(lambda n: Decimal(n).scaleb(-places))
+    drawn = st.integers(low, high).map(lambda n: Decimal(n).scaleb(-places))
+    if value_type is not ValueType.FRACTIONAL:
+        return drawn
+    # Exact partial credit (pemdi-2026): item values such as 7/6, and values to ten places.
+    scale = instrument.scale
+    fractions = st.fractions(scale.min, scale.max, max_denominator=24).map(exact_decimal)
+    ten_places = st.integers(scale.min * 10**10, scale.max * 10**10).map(
+        lambda n: Decimal(n).scaleb(-10)
+    )
+    return st.one_of(drawn, fractions, ten_places)
 
 
 def values_for(instrument: Instrument) -> st.SearchStrategy[dict[str, Decimal]]:
@@ -74,8 +85,9 @@ def half_up(value: Fraction) -> Decimal:
 
 
 def expected_predicate(instrument: Instrument, reported: Decimal) -> str:
-    for low, name in BANDS[instrument.id]:
-        if reported >= Decimal(low):
+    upper = instrument.id in UPPER_INCLUSIVE
+    for edge, name in BANDS[instrument.id]:
+        if reported > Decimal(edge) or (not upper and reported == Decimal(edge)):
             return name
     return "Kurang"
 
@@ -197,6 +209,8 @@ def balanced_cases(draw):
     for aspect in instrument.aspects:
         items = [i for i in instrument.scored_items if i.aspect == aspect.code]
         value_type = items[0].value_type
+        if value_type is ValueType.FRACTIONAL:
+            value_type = ValueType.DECIMAL2  # two places: the aspect means must terminate
         base = draw(value_strategy(instrument, value_type))
         by_weight = defaultdict(list)
         for item in items:

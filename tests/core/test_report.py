@@ -19,6 +19,10 @@ TOP_KEYS = [
     "index",
     "index_exact",
     "predicate",
+    "index_low",
+    "index_high",
+    "predicates_possible",
+    "predicate_other_reading",
     "domains",
     "aspects",
     "indicators",
@@ -59,11 +63,13 @@ def test_the_json_shape_of_the_mixed_case(spbe2020, mixed_levels):
         "name",
         "aspect",
         "level",
+        "level_exact",
         "weight",
         "contribution",
         "headroom",
     ]
     assert indicators["29"]["level"] == "1"
+    assert indicators["29"]["level_exact"] == "1"
     assert indicators["29"]["weight"] == "1.5"
     assert indicators["29"]["contribution"] == "0.015"
     assert indicators["29"]["headroom"] == "0.015"

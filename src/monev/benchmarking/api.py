@@ -81,6 +81,11 @@ class RankRowOut(Schema):
     index: str | None
     predicate: str
     predicate_from_bands: bool = Field(description="published without one: read from the bands")
+    predicate_other_reading: str | None = Field(
+        None,
+        description="read from the bands on a contested band edge (pemdi-2026 at 1.50, 2.50, "
+        "3.50, 4.00): the predicate the other reading gives",
+    )
     stage: str = Field(description="computed: the stage the index is from")
     stage_label: str
     given: int
@@ -224,6 +229,7 @@ def _rank_row(row) -> dict:
         "index": _dec(row.index),
         "predicate": row.predicate,
         "predicate_from_bands": row.predicate_computed,
+        "predicate_other_reading": row.predicate_other or None,
         "stage": row.stage,
         "stage_label": row.stage_label,
         "given": row.given,

@@ -46,6 +46,7 @@ from monev.benchmarking.models import PeriodScore
 from monev.core.engine import ScoringInputError, score_items
 from monev.core.model import Instrument
 from monev.core.numbers import exact_str
+from monev.evaluations.fields import exact_value
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
 
@@ -336,11 +337,22 @@ def recompute(periods: list, stamps: dict[int, str], tables: str = "") -> dict[i
             "passes": {},
         }
     )
-    for period_id, number, level, verified, status in (
+    # Each value column with its exact companion (monev.evaluations.fields): 7/6 stays 7/6.
+    for period_id, number, level, level_fraction, verified, verified_fraction, status in (
         Answer.objects.filter(period_id__in=list(by_id))
-        .values_list("period_id", "indicator", "level", "verified_level", "status")
+        .values_list(
+            "period_id",
+            "indicator",
+            "level",
+            "level_fraction",
+            "verified_level",
+            "verified_level_fraction",
+            "status",
+        )
         .order_by()
     ):
+        level = exact_value(level, level_fraction)
+        verified = exact_value(verified, verified_fraction)
         answers[period_id].append((number, level, verified))
         count = counts[period_id]
         count["answers"] += 1
@@ -349,12 +361,12 @@ def recompute(periods: list, stamps: dict[int, str], tables: str = "") -> dict[i
         count["drafts"] += status == Answer.Status.DRAFT
         count["final"] += status == Answer.Status.FINAL
     passes: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for period_id, number, stage, level in (
+    for period_id, number, stage, level, level_fraction in (
         AssessorPass.objects.filter(answer__period_id__in=list(by_id))
-        .values_list("answer__period_id", "answer__indicator", "stage", "level")
+        .values_list("answer__period_id", "answer__indicator", "stage", "level", "level_fraction")
         .order_by()
     ):
-        passes[period_id][number][stage] = level
+        passes[period_id][number][stage] = exact_value(level, level_fraction)
         by_stage = counts[period_id]["passes"]
         by_stage[stage] = by_stage.get(stage, 0) + 1
     now = timezone.now()

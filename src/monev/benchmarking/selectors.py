@@ -32,6 +32,7 @@ from monev.evaluations.models import Milestone, Period, PublishedResult
 from monev.institutions.access import institution_for_user, institutions_in_scope, require
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
+from monev.instruments.predicates import other_reading, other_reading_note
 from monev.instruments.selectors import instrument_catalog
 from monev.reports.institutions import competition_ranks
 
@@ -501,6 +502,10 @@ class RankRow:
     doubtful: bool = False
     predicate_computed: bool = False  # not published: read from the instrument's bands
     aspects: dict = field(default_factory=dict)
+    # Read from the bands on a contested band edge: the other reading's predicate, and the
+    # note the pages show ("" elsewhere).
+    predicate_other: str = ""
+    predicate_note: str = ""
 
     @property
     def stage_label(self) -> str:
@@ -543,6 +548,8 @@ def _computed_rows(
                 total=score.total,
                 provisional=score.provisional,
                 aspects=score.aspects,
+                predicate_other=other_reading(choice.instrument, score.index),
+                predicate_note=other_reading_note(choice.instrument, score.index),
             )
         )
     return rows
@@ -557,10 +564,12 @@ def _published_rows(institutions: QuerySet[Institution], choice: Choice) -> list
         "index", "predicate", "source", "note", "doubtful", *institution_fields
     ):  # one query
         result = _Published(*values[:5], InstitutionRef(*values[5:]))
-        predicate, computed = result.predicate, False
+        predicate, computed, other, note = result.predicate, False, "", ""
         if not predicate and choice.instrument is not None:
             try:
                 predicate, computed = str(choice.instrument.predicate_for(result.index).name), True
+                other = other_reading(choice.instrument, result.index)
+                note = other_reading_note(choice.instrument, result.index)
             except ValueError:
                 predicate = ""
         rows.append(
@@ -572,6 +581,8 @@ def _published_rows(institutions: QuerySet[Institution], choice: Choice) -> list
                 note=result.note,
                 doubtful=result.doubtful,
                 predicate_computed=computed,
+                predicate_other=other,
+                predicate_note=note,
             )
         )
     return rows

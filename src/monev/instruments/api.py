@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from pydantic import model_validator
 
-from monev.api_schemas import DecimalIn, ErrorOut
+from monev.api_schemas import DecimalIn, ErrorOut, ValueIn
 from monev.core.engine import gap_to_target, score_aspects, score_domains, score_items
 from monev.core.model import Instrument
 from monev.core.numbers import exact_str
@@ -100,6 +100,8 @@ def get_indicator(request, reference: str, number: str):
 
 
 Values = dict[str, DecimalIn]
+# Indicator values may be exact fractions ("7/6") where the instrument keeps them (pemdi-2026).
+IndicatorValues = dict[str, ValueIn]
 
 
 def _only(chosen: str) -> dict:
@@ -116,8 +118,11 @@ class ScoreIn(Schema):
         "json_schema_extra": {"oneOf": [_only(k) for k in ("indicators", "aspects", "domains")]}
     }
 
-    indicators: Values | None = Field(
-        None, description="indicator number -> level", examples=[{"1": "3", "2": "4"}]
+    indicators: IndicatorValues | None = Field(
+        None,
+        description="indicator number -> level (pemdi-2026: up to ten decimals, or a "
+        "fraction such as 7/6)",
+        examples=[{"1": "3", "2": "4"}],
     )
     aspects: Values | None = Field(None, description="aspect code -> published score")
     domains: Values | None = Field(None, description="domain code -> published score")
@@ -147,7 +152,8 @@ class ScoreIndicatorOut(Schema):
     number: str
     name: str
     aspect: str
-    level: str
+    level: str = Field(description="the value to the reported places (7/6 -> 1.17)")
+    level_exact: str = Field(description="the exact value")
     weight: str
     contribution: str
     headroom: str
@@ -167,6 +173,21 @@ class ScoreOut(Schema):
     index: str
     index_exact: str
     predicate: str
+    index_low: str = Field(
+        description="the lowest exact index the inputs admit: published aspect or domain "
+        "scores are rounded (each stands for +-half a unit of its last place); equal to "
+        "index_exact for indicator levels"
+    )
+    index_high: str = Field(description="the highest exact index the inputs admit")
+    predicates_possible: list[str] = Field(
+        description="every predicate an exact index from index_low to index_high gets, "
+        "lowest first; one for indicator levels",
+        examples=[["Cukup", "Baik"]],
+    )
+    predicate_other_reading: str | None = Field(
+        description="where the instrument's band edges are contested (pemdi-2026) and the "
+        "reported index lies exactly on one: the predicate the other reading gives"
+    )
     domains: list[ScoreNodeOut]
     aspects: list[ScoreNodeOut]
     indicators: list[ScoreIndicatorOut]

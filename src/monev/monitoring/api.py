@@ -24,6 +24,11 @@ def _dec(value) -> str | None:
     return None if value is None else str(value)
 
 
+def _other_reading(result) -> str | None:
+    other = result.predicate_other_reading if result is not None else None
+    return other.name if other is not None else None
+
+
 # --- schemas ---------------------------------------------------------------------------------
 
 
@@ -35,6 +40,11 @@ class StageOut(Schema):
     index: str | None
     index_exact: str | None
     predicate: str | None
+    predicate_other_reading: str | None = Field(
+        None,
+        description="on a contested band edge (pemdi-2026 at 1.50, 2.50, 3.50, 4.00): the "
+        "predicate the other reading gives",
+    )
     gap_to_target: str | None = Field(description="exact shortfall; 0 when reached")
 
 
@@ -259,6 +269,7 @@ def _dashboard(board: selectors.Dashboard) -> dict:
                 "index": str(c.score.result.index.reported) if c.score.result else None,
                 "index_exact": exact_str(c.score.result.index.exact) if c.score.result else None,
                 "predicate": c.score.result.predicate.name if c.score.result else None,
+                "predicate_other_reading": _other_reading(c.score.result),
                 "gap_to_target": exact_str(c.gap.shortfall) if c.gap else None,
             }
             for c in board.cards

@@ -39,6 +39,7 @@ from monev.evaluations.selectors import (
 )
 from monev.institutions.models import Institution, Unit
 from monev.institutions.permissions import Access
+from monev.instruments.predicates import other_reading_note
 from monev.monitoring.models import Snapshot
 
 Status = Answer.Status
@@ -151,6 +152,7 @@ class LastYear:
     instrument_name: str = ""  # short name of last year's instrument ("" if unknown)
     current_name: str = ""  # short name of this period's instrument
     crosswalk: bool = False  # a crosswalk (a judgement) leads from last year's instrument
+    predicate_note: str = ""  # computed on a contested band edge: the other reading
 
     @property
     def instrument_note(self) -> str:
@@ -300,6 +302,9 @@ def last_year_of(period: Period, instrument: Instrument) -> LastYear | None:
             same_instrument=same,
             index=result.index.reported if result else None,
             predicate=result.predicate.name if result else "",
+            predicate_note=other_reading_note(old_instrument, result.index.reported)
+            if result
+            else "",
             stage=stage,
             aspects={n.code: n.score.reported for n in result.aspects} if result and same else {},
             domains={n.code: n.score.reported for n in result.domains} if result and same else {},
@@ -456,6 +461,7 @@ class HistoryPoint:
     doubtful: bool = False
     note: str = ""
     period_id: int | None = None
+    predicate_note: str = ""  # computed on a contested band edge: the other reading
     given: int | None = None
     total: int | None = None
 
@@ -588,6 +594,7 @@ def _institution_points(institution_id: int) -> tuple[list[HistoryPoint], dict, 
                     instrument_id=instrument.id,
                     source=source,
                     predicate=score.result.predicate.name,
+                    predicate_note=other_reading_note(instrument, score.result.index.reported),
                     period_id=period.pk,
                     given=score.given,
                     total=score.total,

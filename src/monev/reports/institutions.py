@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.engine import Result, score_items
 from monev.core.model import Instrument
 from monev.errors import InvalidInput
+from monev.evaluations.fields import exact_value
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
 from monev.evaluations.selectors import ScoreStage, stage_values
@@ -161,19 +162,30 @@ def institutions_recap(access_or_user, year: int, instrument_id: str) -> Institu
         return InstitutionsRecap(year, instrument_id, [])
     by_id = {p.pk: p for p in periods}
     answers: dict[int, dict[str, _Answer]] = {p.pk: {} for p in periods}
-    for period_id, number, level, verified in (
+    # Each value column with its exact companion (monev.evaluations.fields): 7/6 stays 7/6.
+    for period_id, number, level, level_fraction, verified, verified_fraction in (
         Answer.objects.filter(period_id__in=by_id)
-        .values_list("period_id", "indicator", "level", "verified_level")
+        .values_list(
+            "period_id",
+            "indicator",
+            "level",
+            "level_fraction",
+            "verified_level",
+            "verified_level_fraction",
+        )
         .order_by()
     ):
-        answers[period_id][number] = _Answer(level, verified)
+        answers[period_id][number] = _Answer(
+            exact_value(level, level_fraction), exact_value(verified, verified_fraction)
+        )
     passes: dict[tuple[int, str], dict[str, _Pass]] = {}
-    for period_id, number, stage, level in (
+    for period_id, number, stage, level, level_fraction in (
         AssessorPass.objects.filter(answer__period_id__in=by_id)
-        .values_list("answer__period_id", "answer__indicator", "stage", "level")
+        .values_list("answer__period_id", "answer__indicator", "stage", "level", "level_fraction")
         .order_by()
     ):
-        passes.setdefault((period_id, number), {})[stage] = _Pass(level)
+        value = exact_value(level, level_fraction)
+        passes.setdefault((period_id, number), {})[stage] = _Pass(value)
     instruments: dict[str, Instrument] = {}
     rows = []
     for period in periods:

@@ -9,6 +9,7 @@ from django import template
 from django.utils.formats import number_format
 
 from monev.core.numbers import exact_str, is_terminating, round_fraction
+from monev.instruments.predicates import result_predicate_label
 
 register = template.Library()
 
@@ -32,3 +33,10 @@ def score(value: Decimal | None) -> str:
         return ""
     places = max(0, -int(value.as_tuple().exponent))
     return number_format(value, decimal_pos=places)
+
+
+@register.filter
+def predicate_label(result) -> str:
+    """A scoring result's predicate with what is uncertain about it: "Cukup atau Baik" where
+    rounded inputs admit both, the other reading on a contested band edge (issue 15)."""
+    return result_predicate_label(result)
