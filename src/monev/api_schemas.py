@@ -10,7 +10,9 @@ from typing import Annotated, Any, get_type_hints
 
 from ninja import Field, Query, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AwareDatetime, BeforeValidator, WithJsonSchema
+from pydantic import AwareDatetime, BeforeValidator, PlainValidator, WithJsonSchema
+
+from monev.core.numbers import NotExact, parse_value
 
 # --- input types whose parsing agrees exactly with what the OpenAPI document says ------------
 # pydantic alone would also take "1e2", " 3", or a number of seconds for a date-time; the
@@ -47,6 +49,40 @@ DecimalIn = Annotated[
     Decimal,
     BeforeValidator(_decimal_text),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_PATTERN}]}),
+]
+# An indicator value: a decimal, or a fraction of whole numbers where the instrument keeps values
+# exact ("7/6", pemdi-2026); whether the instrument takes it is the services' question.
+VALUE_PATTERN = r"^(\d+(\.\d+)?|\d{1,12}/\d{1,12})$"
+
+
+def _value(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("a decimal number such as 2.5, or a fraction such as 7/6")
+    if isinstance(value, str):
+        if not re.fullmatch(VALUE_PATTERN, value):
+            raise ValueError("a decimal number such as 2.5, or a fraction such as 7/6")
+        try:
+            return parse_value(value)
+        except NotExact as error:
+            raise ValueError(str(error)) from None
+    if isinstance(value, float):
+        value = Decimal(repr(value))  # as the JSON text wrote it
+    result = Decimal(value)
+    if not result.is_finite():
+        raise ValueError("a decimal number such as 2.5, or a fraction such as 7/6")
+    return result
+
+
+ValueIn = Annotated[
+    Decimal,
+    PlainValidator(_value),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "number"}, {"type": "string", "pattern": VALUE_PATTERN}],
+            "description": "a decimal (up to ten places where the instrument keeps values "
+            "exact), or a fraction such as 7/6",
+        }
+    ),
 ]
 DateIn = Annotated[
     date,

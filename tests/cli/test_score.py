@@ -50,6 +50,10 @@ def test_it_prints_the_documented_json_shape(monev, write_csv, mixed_rows):
         "index",
         "index_exact",
         "predicate",
+        "index_low",
+        "index_high",
+        "predicates_possible",
+        "predicate_other_reading",
         "domains",
         "aspects",
         "indicators",
@@ -67,7 +71,7 @@ def test_it_prints_the_documented_json_shape(monev, write_csv, mixed_rows):
         ["code", "name", "domain", "weight", "score", "score_exact"]
     ] * 8
     assert [list(i) for i in data["indicators"]] == [
-        ["number", "name", "aspect", "level", "weight", "contribution", "headroom"]
+        ["number", "name", "aspect", "level", "level_exact", "weight", "contribution", "headroom"]
     ] * 47
     scores = {node["code"]: node["score"] for node in data["domains"] + data["aspects"]}
     assert scores == {
@@ -309,11 +313,41 @@ def test_bad_input_gives_no_json_either(monev, write_csv):
     assert (run.code, run.out) == (2, "")
 
 
-def test_a_pemdi_value_with_three_decimals_is_refused(monev, write_csv):
-    path = write_csv(levels(20, "1.00", _7="1.175"))
+def test_a_pemdi_value_with_more_than_ten_decimals_is_refused(monev, write_csv):
+    path = write_csv(levels(20, "1.00", _7="1.16666666667"))
     run = monev("score", str(path), "--instrument", "pemdi-2026")
     assert (run.code, run.out) == (2, "")
-    assert run.err_lines == [f"{path}:8: indicator 7: value 1.175 has more than two decimals"]
+    assert run.err_lines == [
+        f"{path}:8: indicator 7: value 1.16666666667 has more than ten decimals; "
+        "give it as a fraction such as 7/6"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "exact"),
+    [("7/6", "1.00833333333333333333"), ("1.1666666667", "1.008333333335")],
+)
+def test_pemdi_takes_an_item_value_as_a_fraction_or_with_ten_decimals_unrounded(
+    monev, write_csv, value, exact
+):
+    path = write_csv(levels(20, "1", _13=value))
+    run = monev("score", str(path), "--instrument", "pemdi-2026", "--format", "json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    # Indicator 13 weighs 5 of 100: 1 + (value - 1) x 5/100, from the unrounded value.
+    assert data["index_exact"] == exact
+    row = next(row for row in data["indicators"] if row["number"] == "13")
+    assert row["level"] == "1.17"
+    assert row["level_exact"].startswith("1.166666666")
+
+
+def test_spbe_2020_refuses_a_fraction_as_not_a_whole_level(monev, write_csv):
+    path = write_csv(levels(47, "1", _13="7/6"))
+    run = monev("score", str(path), "--instrument", "spbe-2020")
+    assert (run.code, run.out) == (2, "")
+    assert run.err_lines == [
+        f"{path}:14: indicator 13: value 7/6 is not a whole level; spbe-2020 takes whole levels 1-5"
+    ]
 
 
 def test_domain_scores_for_pemdi_are_refused(monev, write_csv):

@@ -214,9 +214,36 @@ def test_a_level_that_spbe_2020_does_not_allow_is_refused_with_its_line(spbe2020
     ]
 
 
-def test_a_pemdi_value_with_three_decimals_is_refused_with_its_line(pemdi):
-    data = csv_of(all_at(pemdi, 1) | {"4": "1.175"})
-    assert refused(data, pemdi) == [(5, "indicator 4: value 1.175 has more than two decimals")]
+def test_a_pemdi_value_with_eleven_decimals_is_refused_with_its_line(pemdi):
+    data = csv_of(all_at(pemdi, 1) | {"4": "1.16666666667"})
+    assert refused(data, pemdi) == [
+        (
+            5,
+            "indicator 4: value 1.16666666667 has more than ten decimals; "
+            "give it as a fraction such as 7/6",
+        )
+    ]
+
+
+def test_a_pemdi_value_may_be_a_fraction_or_have_ten_decimals(pemdi):
+    as_fraction = score_bytes(pemdi, csv_of(all_at(pemdi, 1) | {"13": "7/6"}))
+    as_decimal = score_bytes(pemdi, csv_of(all_at(pemdi, 1) | {"13": "1.1666666667"}))
+    # Indicator 13 weighs 5 of the index's 100: each value reaches the index unrounded.
+    assert as_fraction.index.exact == 1 + Fraction(1, 6) * 5 / 100
+    assert as_decimal.index.exact == 1 + Fraction("0.1666666667") * 5 / 100
+
+
+def test_a_fraction_is_refused_where_the_instrument_takes_whole_levels(spbe2020):
+    data = csv_of(all_at(spbe2020, 1) | {"13": "7/6"})
+    assert refused(data, spbe2020) == [
+        (14, "indicator 13: value 7/6 is not a whole level; spbe-2020 takes whole levels 1-5")
+    ]
+
+
+def test_aspect_scores_are_decimals_not_fractions(pemdi):
+    data = b"aspect,score\nA1,7/6\n"
+    problems = refused(data, pemdi)
+    assert problems[0][0] == 2 and "7/6 is not a number" in problems[0][1]
 
 
 def test_spbe_2018_indicator_35_is_refused_naming_its_sub_items(spbe2018):

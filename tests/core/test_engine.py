@@ -13,9 +13,11 @@ from monev.core.engine import (
     score_aspects,
     score_domains,
     score_items,
+    value_problem,
     what_if,
 )
 from monev.core.loader import load_file
+from monev.core.numbers import parse_value
 
 
 def all_at(instrument, level) -> dict[str, Decimal]:
@@ -209,22 +211,23 @@ def test_the_spbe_predicate_boundaries(instrument_id, value, predicate, spbe2018
     assert instrument.predicate_for(Decimal(value)).name == predicate
 
 
+# Upper-inclusive (issue 15): 1,00-1,50 / 1,51-2,50 / 2,51-3,50 / 3,51-4,00 / 4,01-5,00.
 PEMDI_BOUNDARIES = [
     ("1.00", "Kurang"),
-    ("1.49", "Kurang"),
-    ("1.50", "Cukup"),
-    ("2.49", "Cukup"),
-    ("2.50", "Baik"),
-    ("3.49", "Baik"),
-    ("3.50", "Sangat Baik"),
-    ("3.99", "Sangat Baik"),
-    ("4.00", "Memuaskan"),
+    ("1.50", "Kurang"),
+    ("1.51", "Cukup"),
+    ("2.50", "Cukup"),
+    ("2.51", "Baik"),
+    ("3.50", "Baik"),
+    ("3.51", "Sangat Baik"),
+    ("4.00", "Sangat Baik"),
+    ("4.01", "Memuaskan"),
     ("5.00", "Memuaskan"),
 ]
 
 
 @pytest.mark.parametrize(("value", "predicate"), PEMDI_BOUNDARIES)
-def test_the_pemdi_predicate_boundaries(pemdi, value, predicate):
+def test_the_pemdi_predicate_bands_are_upper_inclusive(pemdi, value, predicate):
     result = score_items(pemdi, all_at(pemdi, value))
     assert str(result.index.reported) == value
     assert result.predicate.name == predicate
@@ -311,10 +314,43 @@ def test_pemdi_accepts_values_with_up_to_two_decimals(pemdi, value):
     assert result.items[0].value == Decimal(value)
 
 
-def test_pemdi_refuses_a_value_with_more_than_two_decimals(pemdi):
+def test_pemdi_refuses_a_value_with_more_than_ten_decimals(pemdi):
     with pytest.raises(ScoringInputError) as caught:
-        score_items(pemdi, all_at(pemdi, 1) | {"1": Decimal("1.175")})
-    assert problems(caught) == {"1": "value 1.175 has more than two decimals"}
+        score_items(pemdi, all_at(pemdi, 1) | {"1": Decimal("1.16666666667")})
+    assert problems(caught) == {
+        "1": "value 1.16666666667 has more than ten decimals; give it as a fraction such as 7/6"
+    }
+
+
+def test_pemdi_scores_an_item_value_of_seven_sixths_unrounded(pemdi):
+    result = score_items(pemdi, all_at(pemdi, 1) | {"13": parse_value("7/6")})
+    # Indicator 13 weighs 5 of aspect A5's 10 and of the index's 100.
+    assert result.aspect("A5").score.exact == Fraction(13, 12)
+    assert result.index.exact == 1 + Fraction(1, 6) * 5 / 100
+    assert str(result.aspect("A5").score) == "1.08"
+
+
+def test_a_fraction_given_to_the_engine_is_taken_as_it_is(pemdi):
+    as_fraction = score_items(pemdi, all_at(pemdi, 1) | {"13": Fraction(7, 6)})
+    as_text = score_items(pemdi, all_at(pemdi, 1) | {"13": parse_value("7/6")})
+    assert as_fraction.index.exact == as_text.index.exact
+
+
+def test_whole_level_instruments_refuse_fractions(spbe2020):
+    with pytest.raises(ScoringInputError) as caught:
+        score_items(spbe2020, all_at(spbe2020, 1) | {"13": parse_value("7/6")})
+    assert problems(caught) == {
+        "13": "value 7/6 is not a whole level; spbe-2020 takes whole levels 1-5"
+    }
+
+
+def test_a_two_decimal_value_type_still_refuses_a_third_decimal(pemdi):
+    from monev.core.model import ValueType
+
+    item = pemdi.items_by_number["1"].model_copy(update={"value_type": ValueType.DECIMAL2})
+    assert value_problem(pemdi, item, Decimal("1.175")) == "value 1.175 has more than two decimals"
+    assert value_problem(pemdi, item, parse_value("7/6")) == "value 7/6 has more than two decimals"
+    assert value_problem(pemdi, item, parse_value("5/4")) is None
 
 
 def test_pemdi_scores_partial_credit_exactly(pemdi):

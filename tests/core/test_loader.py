@@ -70,7 +70,7 @@ def test_spbe_2018_splits_indicator_35_into_three_sub_items_of_a_sixth_of_a7(spb
 def test_pemdi_2026_is_provisional_with_decimal_values_and_no_domains(pemdi):
     assert pemdi.status is Status.PROVISIONAL
     assert pemdi.provisional
-    assert pemdi.value_type is ValueType.DECIMAL2
+    assert pemdi.value_type is ValueType.FRACTIONAL
     assert pemdi.domains == ()
     assert [a.weight for a in pemdi.aspects] == [10, 10, 15, 15, 10, 15, 25]
 
@@ -469,3 +469,66 @@ def test_the_core_imports_no_django():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+# --- item weights (issue 15) -----------------------------------------------------------------
+
+INDICATOR_4_WEIGHTS = (
+    "  item_weights:\n  - level: 1\n    weights: unknown\n",
+    "  item_weights:\n  - level: 1\n    weights: {weights}\n",
+)
+
+
+def with_indicator_4_weights(edited, weights: str):
+    old, new = INDICATOR_4_WEIGHTS
+    text_old = old + "    note: 'Hasil asesor 2026: 2 dari 3"
+    text_new = new.format(weights=weights) + "    note: 'Hasil asesor 2026: 2 dari 3"
+    return edited("pemdi-2026", (text_old, text_new))
+
+
+def test_item_weights_given_per_item_are_read_and_normalised(edited):
+    instrument = load_file(with_indicator_4_weights(edited, "[2, 1, 1]")).instrument
+    weights = instrument.indicators_by_number["4"].item_weights_at(1)
+    assert weights == (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
+
+
+def test_item_weights_must_be_one_per_item_of_the_level(edited):
+    [line] = problems_of(with_indicator_4_weights(edited, "[2, 1]"))
+    assert line.endswith(
+        "indicators[3].item_weights[0].weights: level 1 has 3 items but 2 weights; "
+        "give one weight per item, in the items' order"
+    )
+
+
+def test_item_weights_must_be_above_zero(edited):
+    [line] = problems_of(with_indicator_4_weights(edited, "[1, 0, 1]"))
+    assert line.endswith("indicators[3].item_weights[0].weights: every weight must be above 0")
+
+
+def test_item_weights_for_a_level_without_a_band_are_refused(edited):
+    path = edited(
+        "pemdi-2026",
+        (
+            "  - level: 1\n    weights: unknown\n    note: 'Hasil asesor 2026: 2 dari 3",
+            "  - level: 6\n    weights: unknown\n    note: 'Hasil asesor 2026: 2 dari 3",
+        ),
+    )
+    problems = problems_of(path)
+    assert any(
+        line.endswith("indicators[3].item_weights[0].level: level 6 has no band in the item rule")
+        for line in problems
+    ), problems
+
+
+def test_item_weights_need_an_item_rule(edited):
+    path = edited(
+        "spbe-2020",
+        (
+            "Pusat/Pemerintah Daerah\n  short_name: Arsitektur SPBE\n  aspect: A1\n",
+            "Pusat/Pemerintah Daerah\n  short_name: Arsitektur SPBE\n  aspect: A1\n"
+            "  item_weights:\n  - level: 1\n    weights: unknown\n",
+        ),
+        name="spbe-weights.yaml",
+    )
+    problems = problems_of(path)
+    assert problems and all("item weights need the instrument's item_rule" in p for p in problems)

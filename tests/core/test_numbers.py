@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
 from monev.core.numbers import (
+    ExactDecimal,
     NotExact,
     decimal_places,
+    display_value,
+    exact_decimal,
+    exact_fraction,
     exact_str,
     is_terminating,
     parse_decimal,
+    parse_value,
     round_fraction,
     to_decimal,
     to_fraction,
+    value_text,
 )
 
 
@@ -153,3 +161,70 @@ def test_is_terminating_tells_finite_decimals_from_repeating_ones():
 def test_to_decimal_is_exact_when_it_terminates_and_rounded_otherwise():
     assert to_decimal(Fraction("3.3425")) == Decimal("3.3425")
     assert to_decimal(Fraction(1, 3), places=4) == Decimal("0.3333")
+
+
+# --- exact indicator values (issue 15) ---------------------------------------------------------
+
+
+def test_seven_sixths_is_a_decimal_that_keeps_its_exact_fraction():
+    value = parse_value("7/6")
+    assert isinstance(value, ExactDecimal)
+    assert str(value) == "1.1666666667"  # ten places, for columns and display
+    assert value == Fraction(7, 6) and Fraction(value) == Fraction(7, 6)
+    assert exact_fraction(value) == Fraction(7, 6)
+    # 1.1666666667 is another value, given to ten places: not 7/6.
+    assert value != Decimal("1.1666666667")
+    assert Decimal("1.1666666667") > value > Decimal("1.1666666666")
+    assert hash(value) == hash(Fraction(7, 6))
+
+
+def test_an_exact_decimal_survives_pickling_and_copying():
+    value = parse_value("7/6")
+    assert pickle.loads(pickle.dumps(value)).fraction == Fraction(7, 6)  # noqa: S301 - our own bytes
+    assert copy.deepcopy(value) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3", Decimal("3")),
+        ("2.50", Decimal("2.50")),
+        ("1.1666666667", Decimal("1.1666666667")),
+        ("5/4", Decimal("1.25")),  # a fraction with a short decimal form is that decimal
+        (" 13 / 12 ", Fraction(13, 12)),
+    ],
+)
+def test_parse_value_reads_decimals_and_fractions_exactly(text, expected):
+    assert exact_fraction(parse_value(text)) == expected
+
+
+def test_a_fraction_with_a_short_decimal_form_is_a_plain_decimal():
+    assert type(parse_value("5/4")) is Decimal
+
+
+@pytest.mark.parametrize("text", ["7/0", "1/", "/6", "7/6/2", "1.5/2", "٧/٦", "1e2", "-7/6", ""])
+def test_parse_value_refuses_what_is_not_a_decimal_or_a_fraction_of_whole_numbers(text):
+    with pytest.raises(NotExact):
+        parse_value(text)
+
+
+def test_value_text_writes_a_value_so_that_it_reads_back_exactly():
+    assert value_text(parse_value("7/6")) == "7/6"
+    assert value_text(Fraction(5, 4)) == "1.25"
+    assert value_text(Decimal("2.50")) == "2.50"
+    for text in ("7/6", "1.1666666667", "3", "41/30"):
+        value = parse_value(text)
+        assert exact_fraction(parse_value(value_text(value))) == exact_fraction(value)
+
+
+def test_exact_decimal_keeps_a_value_of_up_to_ten_places_as_a_plain_decimal():
+    assert type(exact_decimal(Fraction(1, 1024))) is Decimal  # 0.0009765625
+    assert isinstance(exact_decimal(Fraction(1, 2048)), ExactDecimal)  # eleven places
+
+
+def test_display_value_rounds_once_to_two_places_and_keeps_shorter_values():
+    assert display_value(parse_value("7/6")) == Decimal("1.17")
+    assert display_value(Decimal("1.1666666667")) == Decimal("1.17")
+    assert display_value(Decimal("1.125")) == Decimal("1.13")  # half up
+    assert str(display_value(Decimal("3"))) == "3"
+    assert str(display_value(Decimal("2.50"))) == "2.50"

@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from items_support import CLOSES, OPENS
 from page_support import TEXT, closed, fresh, login, saved, submitted
 
+from monev.core.numbers import exact_fraction, parse_value
 from monev.evaluations import services
 from monev.evaluations.models import AnswerUnit, Comment, Period
 from monev.institutions.models import Unit
@@ -45,7 +47,7 @@ def test_it_preselects_the_stored_level(client, world):
     assert '<option value="4" selected>' in client.get(page(answer)).content.decode()
 
 
-def test_it_offers_a_decimal_input_for_an_instrument_with_partial_credit(client, world):
+def test_it_offers_an_exact_value_input_for_an_instrument_with_partial_credit(client, world):
     period = services.period_create(
         actor=world.koordinator,
         institution_id=world.institution.pk,
@@ -55,8 +57,48 @@ def test_it_offers_a_decimal_input_for_an_instrument_with_partial_credit(client,
     )
     login(client, world, "koordinator")
     html = client.get(page(period.answers.first())).content.decode()
-    assert 'type="number"' in html and 'step="0.01"' in html
+    # A text input: a fraction such as 7/6 or ten decimals are kept exactly (issue 15).
+    assert 'name="level"' in html and 'inputmode="decimal"' in html
+    assert "paling banyak sepuluh desimal, atau pecahan seperti 7/6" in html
     assert "Instrumen sementara" in html  # pemdi-2026 is provisional
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("7/6", "7/6"), ("1,1666666667", "1.1666666667")])
+def test_a_pemdi_level_typed_as_a_fraction_or_ten_decimals_is_saved_exactly(
+    client, world, typed, shown
+):
+    period = services.period_create(
+        actor=world.koordinator,
+        institution_id=world.institution.pk,
+        year=2026,
+        kind="evaluasi",
+        instrument="pemdi-2026",
+        milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
+    )
+    answer = period.answers.get(indicator="4")
+    login(client, world, "koordinator")
+    data = {"level": typed, "explanation": TEXT, "version": answer.version}
+    assert client.post(action(answer, "save"), data).status_code == 302
+    assert exact_fraction(fresh(answer).level) == exact_fraction(parse_value(shown))
+    # The form shows it back as it reads exactly, so saving again changes nothing.
+    assert f'value="{shown}"' in client.get(page(answer)).content.decode()
+
+
+def test_a_pemdi_level_that_is_not_a_number_is_refused_on_the_form(client, world):
+    period = services.period_create(
+        actor=world.koordinator,
+        institution_id=world.institution.pk,
+        year=2026,
+        kind="evaluasi",
+        instrument="pemdi-2026",
+        milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
+    )
+    answer = period.answers.get(indicator="4")
+    login(client, world, "koordinator")
+    data = {"level": "7/0", "explanation": TEXT, "version": answer.version}
+    response = client.post(action(answer, "save"), data)
+    assert "pecahan seperti 7/6" in response.content.decode()
+    assert fresh(answer).level is None
 
 
 def test_it_saves_then_submits_through_ordinary_posts(client, world):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from import_support import (
@@ -365,3 +366,55 @@ def test_levels_round_trip_through_the_real_self_assessment_export(world, tmp_pa
     assert services.import_apply(actor=world.koordinator, batch_id=batch.pk).applied
     imported = {a.indicator: (a.level, a.explanation) for a in next_period.answers.all()}
     assert imported == _levels(world)
+
+
+# --- exact values (issue 15) -----------------------------------------------------------------
+
+
+def _pemdi_period(world):
+    return evaluation_services.period_create(
+        actor=world.koordinator,
+        institution_id=world.institution.pk,
+        year=2026,
+        kind="evaluasi",
+        instrument="pemdi-2026",
+        milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
+    )
+
+
+def test_pemdi_levels_import_as_fractions_or_with_ten_decimals_exactly(world, tmp_path):
+    period = _pemdi_period(world)
+    path = csv_file(
+        tmp_path / "pemdi.csv",
+        [["Indikator", "Tingkat"], ["4", "7/6"], ["13", "1.1666666667"], ["2", "1,25"]],
+    )
+    batch = preview(world.koordinator, "levels", path, period_id=period.pk)
+    assert rejected(batch) == []
+    assert services.import_apply(actor=world.koordinator, batch_id=batch.pk).applied
+    levels = {a.indicator: a.level for a in period.answers.all()}
+    assert levels["4"] == Fraction(7, 6)
+    assert levels["13"] == Decimal("1.1666666667") and levels["13"] != Fraction(7, 6)
+    assert levels["2"] == Decimal("1.25")
+
+
+def test_pemdi_levels_with_more_than_ten_decimals_are_refused_with_the_fraction_hint(
+    world, tmp_path
+):
+    period = _pemdi_period(world)
+    path = csv_file(tmp_path / "pemdi.csv", [["Indikator", "Tingkat"], ["4", "1.16666666667"]])
+    batch = preview(world.koordinator, "levels", path, period_id=period.pk)
+    assert rejected(batch) == [
+        (
+            2,
+            "Tingkat",
+            "Tingkat 1.16666666667 memiliki lebih dari sepuluh desimal; tulis sebagai pecahan "
+            "seperti 7/6.",
+        )
+    ]
+
+
+def test_a_fraction_is_refused_for_a_whole_level_instrument(world, tmp_path):
+    path = csv_file(tmp_path / "l.csv", [["Indikator", "Tingkat"], ["1", "7/6"]])
+    batch = preview(world.koordinator, "levels", path, period_id=world.period.pk)
+    [(row, column, message)] = rejected(batch)
+    assert (row, column) == (2, "Tingkat") and "7/6" in message and "bulat" in message

@@ -94,3 +94,60 @@ def test_it_documents_the_api_in_openapi(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/instruments/{reference}/score" in spec["paths"]
     assert spec["info"]["title"] == "Monev SPBE API"
+
+
+def test_scoring_rounded_domain_scores_returns_the_interval_and_every_possible_predicate(client):
+    # Published domains scoring to 2.595: reported 2.60 Baik, but the exact index lies in
+    # [2.59, 2.60), so it may be 2.59 Cukup (issue 15).
+    payload = {"domains": {"D1": "2.50", "D2": "2.31", "D3": "2.95", "D4": "2.65"}}
+    response = client.post(
+        "/api/v1/instruments/spbe-2020/score", payload, content_type="application/json"
+    )
+    data = response.json()
+    assert response.status_code == 200
+    assert (data["index"], data["predicate"]) == ("2.60", "Baik")
+    assert (data["index_low"], data["index_high"]) == ("2.59", "2.6")
+    assert data["predicates_possible"] == ["Cukup", "Baik"]
+    assert data["predicate_other_reading"] is None
+
+
+def test_scoring_levels_returns_one_possible_predicate_and_an_empty_interval(client):
+    response = client.post(
+        "/api/v1/instruments/spbe-2020/score",
+        {"indicators": mixed_levels()},
+        content_type="application/json",
+    )
+    data = response.json()
+    assert data["index_low"] == data["index_high"] == data["index_exact"]
+    assert data["predicates_possible"] == ["Baik"]
+
+
+@pytest.mark.parametrize(
+    ("value", "index_exact"),
+    [("7/6", "1.00833333333333333333"), ("1.1666666667", "1.008333333335")],
+)
+def test_pemdi_scores_an_indicator_value_given_as_a_fraction_or_ten_decimals_unrounded(
+    client, value, index_exact
+):
+    levels = {str(n): "1" for n in range(1, 21)} | {"13": value}
+    response = client.post(
+        "/api/v1/instruments/pemdi-2026/score",
+        {"indicators": levels},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["index_exact"] == index_exact
+    row = next(row for row in data["indicators"] if row["number"] == "13")
+    assert row["level"] == "1.17" and row["level_exact"].startswith("1.16666666")
+
+
+def test_a_whole_level_instrument_refuses_a_fraction_through_the_api(client):
+    response = client.post(
+        "/api/v1/instruments/spbe-2020/score",
+        {"indicators": mixed_levels() | {"13": "7/6"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    problems = {d["location"]: d["message"] for d in response.json()["error"]["details"]}
+    assert problems["13"] == "value 7/6 is not a whole level; spbe-2020 takes whole levels 1-5"

@@ -32,7 +32,7 @@ from monev.core.engine import (
     score_items,
 )
 from monev.core.model import Instrument
-from monev.core.numbers import NotExact, is_ascii_digits, parse_decimal
+from monev.core.numbers import NotExact, is_ascii_digits, parse_decimal, parse_value
 
 Kind = Literal["indicator", "aspect", "domain"]
 
@@ -179,7 +179,10 @@ def parse(data: bytes) -> ScoresFile:
             problems.append(CsvProblem(line, f"unknown {kind} {echo(key)}"))
             continue
         try:
-            value = parse_decimal(raw_value)
+            # An indicator value may be an exact fraction (7/6, pemdi-2026's item values);
+            # whether the instrument takes it is the engine's question. Aspect and domain
+            # scores are published decimals.
+            value = parse_value(raw_value) if kind == "indicator" else parse_decimal(raw_value)
         except NotExact:
             hint = "; use a dot as the decimal separator" if "," in raw_value else ""
             shown = echo(raw_value) if raw_value else "(empty)"

@@ -9,6 +9,7 @@ reported value, as the ministry publishes it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,15 @@ from fractions import Fraction
 from typing import Literal
 
 from monev.core.model import Instrument, Predicate, ScoredItem, ValueType
-from monev.core.numbers import decimal_places, round_fraction
+from monev.core.numbers import (
+    EXACT_PLACES,
+    ExactDecimal,
+    decimal_places,
+    exact_decimal,
+    exact_fraction,
+    round_fraction,
+    value_text,
+)
 
 Missing = Literal["error", "min"]
 Basis = Literal["indicators", "aspects", "domains"]
@@ -83,6 +92,16 @@ class ItemScore:
 
 
 @dataclass(frozen=True)
+class Interval:
+    """Where an exact value can lie: from `low` to `high`, each end included or not."""
+
+    low: Fraction
+    high: Fraction
+    low_included: bool = True
+    high_included: bool = True
+
+
+@dataclass(frozen=True)
 class Result:
     instrument: Instrument
     basis: Basis
@@ -92,6 +111,20 @@ class Result:
     aspects: tuple[NodeScore, ...]
     items: tuple[ItemScore, ...] = ()
     filled_with_minimum: tuple[str, ...] = ()  # keys missing from the input, scored at the minimum
+    # Where the exact index can lie when the inputs were rounded (aspect or domain scores);
+    # None for exact input. Every predicate that admits, lowest first (one for exact input).
+    interval: Interval | None = None
+    predicates_possible: tuple[Predicate, ...] = ()
+    # On a band edge the sources read differently: the predicate the other reading gives.
+    predicate_other_reading: Predicate | None = None
+
+    @property
+    def index_low(self) -> Fraction:
+        return self.interval.low if self.interval else self.index.exact
+
+    @property
+    def index_high(self) -> Fraction:
+        return self.interval.high if self.interval else self.index.exact
 
     def aspect(self, code: str) -> NodeScore:
         return next(node for node in self.aspects if node.code == code)
@@ -144,17 +177,30 @@ class Gap:
 # --- checking input ------------------------------------------------------------------------
 
 
-def value_problem(instrument: Instrument, item: ScoredItem, value: Decimal) -> str | None:
-    """Why `value` cannot be given to `item`, or None if it can."""
+def value_problem(
+    instrument: Instrument, item: ScoredItem, value: Decimal | Fraction
+) -> str | None:
+    """Why `value` cannot be given to `item`, or None if it can. A fractional value type takes
+    up to EXACT_PLACES decimals or an exact fraction (an ExactDecimal, 7/6)."""
     low, high = instrument.scale.min, instrument.scale.max
-    if not value.is_finite() or not low <= value <= high:
+    if isinstance(value, Decimal) and not value.is_finite():
         return f"value {value} is outside the scale {low}-{high}"
-    if item.value_type is ValueType.WHOLE and value != value.to_integral_value():
+    shown, exact = value_text(value), exact_fraction(value)
+    if not low <= exact <= high:
+        return f"value {shown} is outside the scale {low}-{high}"
+    if item.value_type is ValueType.WHOLE and exact.denominator != 1:
         return (
-            f"value {value} is not a whole level; {instrument.id} takes whole levels {low}-{high}"
+            f"value {shown} is not a whole level; {instrument.id} takes whole levels {low}-{high}"
         )
-    if item.value_type is ValueType.DECIMAL2 and decimal_places(value) > 2:
-        return f"value {value} has more than two decimals"
+    if item.value_type is ValueType.DECIMAL2 and (exact * 100).denominator != 1:
+        return f"value {shown} has more than two decimals"
+    if (
+        item.value_type is ValueType.FRACTIONAL
+        and isinstance(value, Decimal)
+        and not isinstance(value, ExactDecimal)
+        and decimal_places(value) > EXACT_PLACES
+    ):
+        return f"value {shown} has more than ten decimals; give it as a fraction such as 7/6"
     return None
 
 
@@ -283,27 +329,122 @@ def _index(instrument: Instrument, domains, aspect_values: Mapping[str, Fraction
     return _score(instrument, total / instrument.total_weight)
 
 
-def _result(instrument: Instrument, basis: Basis, index: Score, **parts) -> Result:
+def _result(
+    instrument: Instrument, basis: Basis, index: Score, interval: Interval | None = None, **parts
+) -> Result:
     predicate = instrument.predicate_for(index.reported)
-    return Result(instrument=instrument, basis=basis, index=index, predicate=predicate, **parts)
+    possible = predicates_possible(instrument, interval) if interval else (predicate,)
+    return Result(
+        instrument=instrument,
+        basis=basis,
+        index=index,
+        predicate=predicate,
+        interval=interval,
+        predicates_possible=possible,
+        predicate_other_reading=instrument.predicate_other_reading(index.reported),
+        **parts,
+    )
+
+
+# --- rounded inputs ------------------------------------------------------------------------
+
+
+def given_interval(instrument: Instrument, value: Decimal | Fraction) -> Interval:
+    """Every exact score a published (rounded) aspect or domain score stands for.
+
+    A Decimal written with d decimals was rounded to d places (at least the instrument's
+    reported places: "3.5" is taken as 3.50 with its zero dropped) by the instrument's
+    rounding mode, so the exact score x reports as the value: half up, x in [v - h, v + h) with
+    h = 0.5 x 10^-d; half even, both ends included when the last digit is even, neither when
+    odd. The interval stops at the scale's ends (no score lies beyond them). A Fraction is
+    exact."""
+    exact = Fraction(value)
+    if isinstance(value, Fraction):
+        return Interval(exact, exact)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    places = max(instrument.rounding.places, -exponent)
+    half = Fraction(1, 2 * 10**places)
+    if instrument.rounding.mode == "half_up":
+        low_included, high_included = True, False
+    else:
+        even = (exact * 10**places).numerator % 2 == 0
+        low_included = high_included = even
+    low, high = exact - half, exact + half
+    if low <= instrument.scale.min:
+        low, low_included = Fraction(instrument.scale.min), True
+    if high >= instrument.scale.max:
+        high, high_included = Fraction(instrument.scale.max), True
+    return Interval(low, high, low_included, high_included)
+
+
+def predicates_possible(instrument: Instrument, interval: Interval) -> tuple[Predicate, ...]:
+    """Every predicate an exact index within `interval` can get, lowest first. The predicate
+    is read from the reported (rounded) index, so these are the bands holding any reported
+    value the interval rounds to."""
+    places, mode = instrument.rounding.places, instrument.rounding.mode
+    scale = 10**places
+
+    def units(value: Fraction) -> int:
+        return int(round_fraction(value, places, mode).scaleb(places))
+
+    # An end not included reports as the values just inside it do: a tie there rounds inwards.
+    lowest = (
+        units(interval.low)
+        if interval.low_included
+        else math.floor(interval.low * scale + Fraction(1, 2))
+    )
+    highest = (
+        units(interval.high)
+        if interval.high_included
+        else math.ceil(interval.high * scale - Fraction(1, 2))
+    )
+    found = []
+    for band in sorted(instrument.predicates, key=lambda band: band.min):
+        first = max(lowest, math.ceil(Fraction(band.min) * scale))
+        if first == Fraction(band.min) * scale and not band.min_inclusive:
+            first += 1
+        if first <= highest and band.contains(Decimal(first).scaleb(-places)):
+            found.append(band)
+    return tuple(found)
+
+
+def _units(value: Decimal) -> int | None:
+    """A plain decimal of at most EXACT_PLACES places in units of 10^-EXACT_PLACES, exactly;
+    None for an ExactDecimal."""
+    if isinstance(value, ExactDecimal):
+        return None
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent < -EXACT_PLACES:
+        return None
+    return int(value.scaleb(EXACT_PLACES))
 
 
 def score_items(
-    instrument: Instrument, values: Mapping[str, Decimal], *, missing: Missing = "error"
+    instrument: Instrument, values: Mapping[str, Decimal | Fraction], *, missing: Missing = "error"
 ) -> Result:
     """Score from indicator values (sub-items such as "35.1" where an indicator is split)."""
     wanted = list(instrument.items_by_number)
     complete, filled = _checked(instrument, "indicator", values, wanted, missing)
 
-    # Integer arithmetic in the loop (weights over a common denominator, values in
-    # hundredths) keeps scoring hundreds of institutions fast; the result is the same rational.
+    # Integer arithmetic in the loop (weights over a common denominator, values in units of
+    # 10^-EXACT_PLACES) keeps scoring hundreds of institutions fast; a value with no such
+    # form (7/6 from the item rule) is added as the exact rational it is. The result is the
+    # same rational either way: nothing is rounded before the reported scores.
     total = instrument.total_weight
     denominator, integer_weights = instrument.integer_weights
     sums: dict[str, int] = {aspect.code: 0 for aspect in instrument.aspects}
+    rationals: dict[str, Fraction] = {}
     item_scores = []
     for item in instrument.scored_items:
-        value = complete[item.number]
-        sums[item.aspect] += integer_weights[item.number] * int(value * 100)
+        value = exact_decimal(complete[item.number])
+        units = _units(value)
+        if units is not None:
+            sums[item.aspect] += integer_weights[item.number] * units
+        else:
+            rational = integer_weights[item.number] * exact_fraction(value)
+            rationals[item.aspect] = rationals.get(item.aspect, Fraction(0)) + rational
         item_scores.append(
             ItemScore(
                 item.number,
@@ -316,13 +457,17 @@ def score_items(
                 instrument.scale.max,
             )
         )
-    scale = denominator * 100
+    scale = denominator * 10**EXACT_PLACES
+
+    def _aspect_sum(code: str) -> Fraction:
+        return Fraction(sums[code], scale) + rationals.get(code, Fraction(0)) / denominator
+
     aspects = tuple(
         NodeScore(
             a.code,
             a.name,
             a.weight,
-            _score(instrument, Fraction(sums[a.code], scale) / a.weight),
+            _score(instrument, _aspect_sum(a.code) / a.weight),
             a.domain,
         )
         for a in instrument.aspects
@@ -355,13 +500,45 @@ def score_aspects(
     # Given scores are taken as they are, whatever the intermediate-rounding policy.
     given = {code: Fraction(value) for code, value in complete.items()}
     domains = _aggregate_domains(instrument, given)
+
+    def index_of(values: Mapping[str, Fraction]) -> Fraction:
+        return _index(instrument, _aggregate_domains(instrument, values), values).exact
+
     return _result(
         instrument,
         "aspects",
         _index(instrument, domains, given),
+        _propagated(instrument, complete, filled, index_of),
         domains=domains,
         aspects=aspects,
         filled_with_minimum=tuple(filled),
+    )
+
+
+def _propagated(
+    instrument: Instrument,
+    complete: Mapping[str, Decimal],
+    filled: list[str],
+    index_of,
+) -> Interval:
+    """The interval of the index from the intervals of rounded inputs. Weights are positive,
+    so the index is increasing in every input: its ends are the index of the inputs' ends, and
+    an end is reached only if every input's end is (filled-in minimums are exact)."""
+    bounds = {
+        key: Interval(Fraction(value), Fraction(value))
+        if key in filled
+        else given_interval(instrument, value)
+        for key, value in complete.items()
+    }
+    low = index_of({key: b.low for key, b in bounds.items()})
+    high = index_of({key: b.high for key, b in bounds.items()})
+    # Rounding between the levels makes the ends reachable in steps: keep them (wider, safe).
+    intermediate = instrument.rounding.intermediate
+    return Interval(
+        low,
+        high,
+        intermediate or all(b.low_included for b in bounds.values()),
+        intermediate or all(b.high_included for b in bounds.values()),
     )
 
 
@@ -377,8 +554,19 @@ def score_domains(
     )
     total = sum((node.weight * node.score.exact for node in domains), Fraction(0))
     index = _score(instrument, total / instrument.total_weight)
+
+    def index_of(values: Mapping[str, Fraction]) -> Fraction:
+        weighted = (d.weight * values[d.code] for d in instrument.domains)
+        return sum(weighted, Fraction(0)) / instrument.total_weight
+
     return _result(
-        instrument, "domains", index, domains=domains, aspects=(), filled_with_minimum=tuple(filled)
+        instrument,
+        "domains",
+        index,
+        _propagated(instrument, complete, filled, index_of),
+        domains=domains,
+        aspects=(),
+        filled_with_minimum=tuple(filled),
     )
 
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from monev.core.model import Indicator, Instrument, ItemRule
-from monev.core.numbers import round_fraction
+from monev.core.numbers import exact_decimal
 
 
 class ItemStatus(StrEnum):
@@ -74,23 +74,65 @@ def cascade(judged: Mapping[int, Sequence[ItemStatus]]) -> dict[int, tuple[ItemS
     return result
 
 
-def value_from_items(
-    rule: ItemRule, judged: Mapping[int, Sequence[ItemStatus]], places: int = 2
-) -> Decimal:
-    """The indicator value the rule gives: the first level not wholly accepted sets the band;
-    its lower bound plus the share of its items accepted times the band's width. All levels
-    accepted: the top of the highest band. A level without items counts as accepted."""
+Weights = Mapping[int, Sequence[Fraction] | None]
+
+
+@dataclass(frozen=True)
+class ItemValue:
+    """What the item rule gives: the exact value, the level whose items set it (None when
+    every level is accepted), and whether that level's item weights are known. Where they are
+    not (the file says `unknown`), the value weighs the items equally and is a presumption:
+    pages show it with that said, beside the assessor's value."""
+
+    value: Decimal  # exact: an ExactDecimal where it has no short decimal form (7/6)
+    level: int | None
+    weights_known: bool = True
+
+
+def item_weights(indicator: Indicator, instrument: Instrument) -> dict[int, tuple | None]:
+    """Every level's item weights (each a share of 1), None where unknown."""
+    if instrument.item_rule is None:
+        return {}
+    return {
+        band.level: indicator.item_weights_at(band.level) for band in instrument.item_rule.bands
+    }
+
+
+def item_value(
+    rule: ItemRule, judged: Mapping[int, Sequence[ItemStatus]], weights: Weights | None = None
+) -> ItemValue:
+    """The indicator value the rule gives, exactly: the first level not wholly accepted sets the
+    band; its lower bound plus the weighted share of its items accepted times the band's width
+    (equal weights where `weights` lists none for the level, or says None: unknown). All levels
+    accepted: the top of the highest band. A level without items counts as accepted. Nothing is
+    rounded: 1 of 3 equal items at level 1 is 7/6, reported 1.17 only where it is shown."""
     levels = cascade(judged)
+    weights = weights or {}
     for band in sorted(rule.bands, key=lambda b: b.level):
         statuses = levels.get(band.level, ())
         items = LevelItems(band.level, tuple(statuses))
         if not statuses or items.complete:
             continue
+        given = weights.get(band.level)
+        known = band.level not in weights or given is not None
+        if given is None or len(given) != len(statuses):
+            given = [Fraction(1, len(statuses))] * len(statuses)
+        accepted = [w for w, s in zip(given, statuses, strict=True) if s == ItemStatus.ACCEPTED]
+        share = sum(accepted, Fraction(0)) / sum(given, Fraction(0))
         width = Fraction(band.max) - Fraction(band.min)
-        value = Fraction(band.min) + Fraction(items.accepted, len(statuses)) * width
-        return round_fraction(value, places)
+        value = Fraction(band.min) + share * width
+        # Unknown weights matter only where some but not all of the level's items are accepted.
+        known = known or items.accepted == 0
+        return ItemValue(exact_decimal(value), band.level, known)
     top = max(rule.bands, key=lambda b: b.level)
-    return round_fraction(Fraction(top.max), places)
+    return ItemValue(exact_decimal(Fraction(top.max)), None)
+
+
+def value_from_items(
+    rule: ItemRule, judged: Mapping[int, Sequence[ItemStatus]], weights: Weights | None = None
+) -> Decimal:
+    """The exact value the rule gives (see item_value)."""
+    return item_value(rule, judged, weights).value
 
 
 def band_of_level(rule: ItemRule, level: int):

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from monev.core.model import Instrument
+from monev.core.model import EdgeReading, Instrument
 from monev.core.numbers import exact_str, is_terminating
 
 Location = tuple[str | int, ...]
@@ -217,8 +217,12 @@ def consistency_problems(instrument: Instrument) -> list[Problem]:
     problems += _scale_problems(instrument)
     problems += _criteria_problems(instrument)
     problems += _predicate_problems(instrument)
+    problems += _level_band_problems(instrument)
     problems += _item_rule_problems(instrument)
+    problems += _item_weight_problems(instrument)
     problems += _external_problems(instrument)
+    problems += _legal_basis_problems(instrument)
+    problems += _schedule_problems(instrument)
     return problems
 
 
@@ -361,6 +365,7 @@ def _criteria_problems(instrument: Instrument) -> list[Problem]:
 def _predicate_problems(instrument: Instrument) -> list[Problem]:
     """Bands must cover the scale exactly: no gap, no overlap, in any order in the file."""
     problems = []
+    reading = instrument.band_edges.predicates
     bands = sorted(enumerate(instrument.predicates), key=lambda pair: pair[1].min)
     low, high = Decimal(instrument.scale.min), Decimal(instrument.scale.max)
     for index, band in bands:
@@ -395,6 +400,45 @@ def _predicate_problems(instrument: Instrument) -> list[Problem]:
                 f"exactly one of {lower.name} and {upper.name} must"
             )
             problems.append(Problem(("predicates", upper_index, "min_inclusive"), message))
+        elif lower.max_inclusive != (reading is EdgeReading.UPPER_INCLUSIVE):
+            owner, other = (lower, upper) if lower.max_inclusive else (upper, lower)
+            message = (
+                f"at {upper.min}, {owner.name} includes the boundary, but band_edges.predicates "
+                f"is {reading.value}: it belongs to {other.name}"
+            )
+            problems.append(Problem(("predicates", upper_index, "min_inclusive"), message))
+    return problems
+
+
+def _level_band_problems(instrument: Instrument) -> list[Problem]:
+    """Value bands of a level scale: on every level or on none, meeting end to end from the
+    scale's minimum to its maximum."""
+    problems = []
+    low, high = Decimal(instrument.scale.min), Decimal(instrument.scale.max)
+    for index, scale in enumerate(instrument.level_scales):
+        place = ("level_scales", index, "levels")
+        given = [e for e in scale.levels if e.min is not None or e.max is not None]
+        if not given:
+            continue
+        if not scale.has_value_bands:
+            message = f"scale {scale.code}: give min and max on every level, or on none"
+            problems.append(Problem(place, message))
+            continue
+        bands = sorted(scale.levels, key=lambda entry: entry.level)
+        if bands[0].min != low or bands[-1].max != high:
+            message = f"scale {scale.code}: the value bands must run from {low} to {high}"
+            problems.append(Problem(place, message))
+        for lower, upper in pairwise(bands):
+            if lower.max != upper.min:
+                message = (
+                    f"scale {scale.code}: the bands of levels {lower.level} and {upper.level} "
+                    "must meet"
+                )
+                problems.append(Problem(place, message))
+        for entry in bands:
+            if entry.min is not None and entry.max is not None and entry.min >= entry.max:
+                message = f"scale {scale.code}: level {entry.level}'s band is empty"
+                problems.append(Problem(place, message))
     return problems
 
 
@@ -418,6 +462,50 @@ def _item_rule_problems(instrument: Instrument) -> list[Problem]:
         if lower.max != upper.min or lower.min >= lower.max:
             message = f"the bands of levels {lower.level} and {upper.level} must meet"
             problems.append(Problem(("item_rule", "bands"), message))
+    return problems
+
+
+def _item_weight_problems(instrument: Instrument) -> list[Problem]:
+    """Item weights: only with an item rule, for a level it has, once per level, one positive
+    weight per item of the level (they are normalised, so they need not sum to 1)."""
+    problems = []
+    rule = instrument.item_rule
+    levels = {band.level for band in rule.bands} if rule else set()
+    for index, indicator in enumerate(instrument.indicators):
+        seen: set[int] = set()
+        for entry_index, entry in enumerate(indicator.item_weights):
+            place = ("indicators", index, "item_weights", entry_index)
+            if rule is None:
+                message = "item weights need the instrument's item_rule"
+                problems.append(Problem(place, message))
+                continue
+            if indicator.imported:
+                message = (
+                    f"indicator {indicator.number} takes its value from another agency's index; "
+                    "its items are not judged, so they have no weights"
+                )
+                problems.append(Problem(place, message))
+                continue
+            if entry.level not in levels:
+                message = f"level {entry.level} has no band in the item rule"
+                problems.append(Problem((*place, "level"), message))
+                continue
+            if entry.level in seen:
+                message = f"level {entry.level} is given twice"
+                problems.append(Problem((*place, "level"), message))
+                continue
+            seen.add(entry.level)
+            if entry.weights == "unknown":
+                continue
+            items = len(indicator.evidence_items_at(entry.level))
+            if len(entry.weights) != items:
+                message = (
+                    f"level {entry.level} has {items} items but {len(entry.weights)} weights; "
+                    "give one weight per item, in the items' order"
+                )
+                problems.append(Problem((*place, "weights"), message))
+            if any(weight <= 0 for weight in entry.weights):
+                problems.append(Problem((*place, "weights"), "every weight must be above 0"))
     return problems
 
 
@@ -445,4 +533,92 @@ def _external_problems(instrument: Instrument) -> list[Problem]:
                 problems.append(Problem((*place, "points"), message))
         elif external.points:
             problems.append(Problem((*place, "points"), "points belong to linear_bands only"))
+    return problems
+
+
+def _legal_basis_problems(instrument: Instrument) -> list[Problem]:
+    basis = instrument.legal_basis
+    if basis.enacted and basis.promulgated and basis.promulgated < basis.enacted:
+        message = (
+            f"promulgated on {basis.promulgated.isoformat()}, "
+            f"before it was set on {basis.enacted.isoformat()}"
+        )
+        return [Problem(("legal_basis", "promulgated"), message)]
+    return []
+
+
+# The order the stages of a cycle run in; kinds of one rank (the self-assessment's close and
+# the evidence deadline) may fall in any order between themselves.
+_STAGE_RANK = {
+    "self_assessment_open": 0,
+    "self_assessment_close": 1,
+    "evidence_deadline": 1,
+    "document_review": 2,
+    "interview": 3,
+    "visitation": 4,
+    "announcement": 5,
+}
+_STAGES = "self-assessment and evidence, document review, interview, site visit, announcement"
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _day(entry) -> str:
+    text = f"{entry.day} {_MONTHS[entry.month - 1]}"
+    return f"{text} of the following year" if entry.year_offset else text
+
+
+def _schedule_problems(instrument: Instrument) -> list[Problem]:
+    """A schedule that can be placed in every year, names each milestone once, and runs the
+    stages in order: the self-assessment opens before anything else and closes, with the
+    evidence deadline, before the assessors' document review, interview, visit and result."""
+    schedule = instrument.schedule
+    if schedule is None:
+        return []
+    place = ("schedule", "milestones")
+    problems = []
+    seen: set[str] = set()
+    staged = []
+    for index, entry in enumerate(schedule.milestones):
+        if not entry.exists_every_year:
+            message = f"{_day(entry)} does not exist in every year"
+            problems.append(Problem((*place, index), message))
+        elif entry.kind in seen:
+            message = f"{entry.kind} is given twice; a schedule names each milestone once"
+            problems.append(Problem((*place, index, "kind"), message))
+        else:
+            seen.add(entry.kind)
+            if entry.kind in _STAGE_RANK:
+                staged.append((index, entry))
+
+    def key(entry) -> tuple:
+        return (entry.year_offset, entry.month, entry.day, entry.at != "start")
+
+    opening = next((e for _, e in staged if e.kind == "self_assessment_open"), None)
+    for index, entry in staged:
+        earlier = [e for _, e in staged if _STAGE_RANK[e.kind] < _STAGE_RANK[entry.kind]]
+        if opening is not None and entry is not opening and key(entry) <= key(opening):
+            message = (
+                f"{entry.kind} ({_day(entry)}) must come after "
+                f"self_assessment_open ({_day(opening)})"
+            )
+            problems.append(Problem((*place, index), message))
+        elif earlier and key(entry) < key(latest := max(earlier, key=key)):
+            message = (
+                f"{entry.kind} ({_day(entry)}) comes before {latest.kind} ({_day(latest)}); "
+                f"the stages run in order: {_STAGES}"
+            )
+            problems.append(Problem((*place, index), message))
     return problems

@@ -7,7 +7,9 @@ the file (weights summing to their parent, codes unique, bands covering the scal
 
 from __future__ import annotations
 
+import calendar
 import math
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -92,6 +94,9 @@ class Status(StrEnum):
 class ValueType(StrEnum):
     WHOLE = "whole"  # whole levels only: 1, 2, 3
     DECIMAL2 = "decimal2"  # partial credit within a level, up to two decimals: 1.17, 2.50
+    # Partial credit kept exact: up to ten decimals (1.1666666667) or a fraction (7/6), as the
+    # national system keeps item-derived values unrounded (pemdi-2026).
+    FRACTIONAL = "fractional"
 
 
 class Confidence(StrEnum):
@@ -121,6 +126,11 @@ class LegalBasis(Strict):
     replaces: str = ""
     superseded_by: str = ""
     results_published_by: str = ""
+    enacted: date | None = None  # ditetapkan
+    promulgated: date | None = None  # diundangkan
+    gazette: str = ""  # Berita Negara: where it was promulgated
+    confidence: Confidence | None = None  # of the dates and the gazette number
+    source: str = ""
 
 
 class Years(Strict):
@@ -136,12 +146,42 @@ class Scale(Strict):
     max: int
 
 
+class EdgeReading(StrEnum):
+    """Which of two bands owns the value on the edge they share."""
+
+    LOWER_INCLUSIVE = "lower_inclusive"  # [min, max): the band above (2.50 is Baik)
+    UPPER_INCLUSIVE = "upper_inclusive"  # (min, max]: the band below (2.50 is Cukup)
+
+    @property
+    def other(self) -> EdgeReading:
+        if self is EdgeReading.LOWER_INCLUSIVE:
+            return EdgeReading.UPPER_INCLUSIVE
+        return EdgeReading.LOWER_INCLUSIVE
+
+
+class BandEdges(Strict):
+    """How values exactly on a band edge are read, for the predicates and for the level names
+    of fractional values (pemdi-2026: 1.50 is Kurang and "Rintisan", or Cukup and level 2?).
+    `contested`: the sources disagree, so a value on an edge is shown with the other reading."""
+
+    predicates: EdgeReading = EdgeReading.LOWER_INCLUSIVE
+    level_names: EdgeReading = EdgeReading.LOWER_INCLUSIVE
+    contested: bool = False
+    confidence: Confidence | None = None
+    note: str = ""
+    source: str = ""
+
+
 class LevelName(Strict):
     level: int
     name: Text
     name_en: str = ""
     aliases: tuple[str, ...] = ()
     description: str = ""
+    # The fractional values this level names (pemdi-2026: level 2 names 1.5-2.5); an edge two
+    # levels share goes by `band_edges.level_names`. Absent: only the whole value is named.
+    min: Bound | None = None
+    max: Bound | None = None
 
 
 class LevelScale(Strict):
@@ -157,6 +197,35 @@ class LevelScale(Strict):
             if entry.level == level:
                 return entry.name
         return ""
+
+    @property
+    def has_value_bands(self) -> bool:
+        return bool(self.levels) and all(
+            entry.min is not None and entry.max is not None for entry in self.levels
+        )
+
+    def level_for(self, value: Decimal, reading: EdgeReading) -> LevelName | None:
+        """The level a value is named by: by the value bands where the scale has them (an
+        edge two bands share going to the band below when upper_inclusive, else to the band
+        above; the scale's ends to their band); else a whole value's own level. None for a
+        fractional value without bands, or a value outside them."""
+        if not self.has_value_bands:
+            if value != value.to_integral_value():
+                return None
+            return next((e for e in self.levels if e.level == int(value)), None)
+        bands = sorted(self.levels, key=lambda entry: entry.level)
+        for index, entry in enumerate(bands):
+            assert entry.min is not None and entry.max is not None
+            first, last = index == 0, index == len(bands) - 1
+            if reading is EdgeReading.UPPER_INCLUSIVE:
+                inside = (entry.min < value or (first and value == entry.min)) and (
+                    value <= entry.max
+                )
+            else:
+                inside = entry.min <= value and (value < entry.max or (last and value == entry.max))
+            if inside:
+                return entry
+        return None
 
 
 class Predicate(Strict):
@@ -230,6 +299,7 @@ class ExternalSource(Strict):
     default_value: Bound | None = None  # the value used until the external result arrives
     # evidence mode: the other agency's result must be no older than this when assessed
     max_age_months: Annotated[int, Field(ge=1)] | None = None
+    regulation: str = ""  # what defines the other index (IKASANDI: Peraturan BSSN 10/2023)
     confidence: Confidence
     source: str = ""
 
@@ -255,6 +325,22 @@ class ItemRule(Strict):
     source: str = ""
 
 
+class ItemWeights(Strict):
+    """The weights of one level's evidence items in the item rule: one positive number per
+    item, in the order of the level's items (normalised: they need not sum to 1), or
+    `unknown` where published values show the items are not equal but no source gives their
+    weights. Levels not listed weigh their items equally."""
+
+    level: int
+    weights: tuple[ExactNumber, ...] | Literal["unknown"]
+    note: str = ""
+    source: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.weights != "unknown"
+
+
 class Indicator(Strict):
     number: ItemNumber
     code: str = ""  # the instrument's own code where it has one (pemdi-2026: IK-01)
@@ -273,6 +359,8 @@ class Indicator(Strict):
     # The evidence items judged one by one at each level (item-level assessment); where a
     # level lists none, its evidence text's clauses are the items (see evidence_items_at).
     evidence_items: dict[int, tuple[Text, ...]] = {}
+    # Per level, the items' weights in the item rule where they are not equal or not known.
+    item_weights: tuple[ItemWeights, ...] = ()
     evidence_general: tuple[str, ...] = ()
     criteria_confidence: Confidence | None = None
     supervising_agencies: tuple[str, ...] = ()  # instansi pembina
@@ -297,6 +385,18 @@ class Indicator(Strict):
         criterion = self.criteria.get(level, "")
         return (criterion,) if criterion else ()
 
+    def item_weights_at(self, level: int) -> tuple[Fraction, ...] | None:
+        """The weights of the items judged at a level, each a share of 1: as listed, else
+        equal; None where the file says they are unknown."""
+        count = len(self.evidence_items_at(level))
+        listed = next((entry for entry in self.item_weights if entry.level == level), None)
+        if listed is None:
+            return tuple(Fraction(1, count) for _ in range(count))
+        if listed.weights == "unknown":
+            return None
+        total = sum(listed.weights, Fraction(0))
+        return tuple(weight / total for weight in listed.weights)
+
 
 class ScoredItem(Strict):
     """What takes a value when scoring: an indicator, or each sub-item of a split indicator."""
@@ -307,6 +407,67 @@ class ScoredItem(Strict):
     indicator: str
     aspect: str
     value_type: ValueType
+
+
+# The milestones a period can have (evaluations.models.Milestone.Kind; a test keeps the two
+# equal). Kept here so the pure core can check a schedule without Django.
+MILESTONE_KINDS = (
+    "self_assessment_open",
+    "self_assessment_close",
+    "evidence_deadline",
+    "mentoring",
+    "document_review",
+    "interview",
+    "visitation",
+    "announcement",
+    "triwulan_1",
+    "triwulan_2",
+    "triwulan_3",
+    "triwulan_4",
+)
+START_OF_DAY = time(0, 0)
+# The last minute of the day, as the milestone form and the demo write a deadline.
+END_OF_DAY = time(23, 59)
+
+
+class DayPart(StrEnum):
+    START = "start"  # 00:00: a window opens when its first day begins
+    END = "end"  # 23:59: a deadline or a result date counts to the end of its day
+
+
+class ScheduledMilestone(Strict):
+    """One milestone of a default schedule, relative to the period's year."""
+
+    kind: Literal[MILESTONE_KINDS]  # type: ignore[valid-type]
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=31)]
+    at: DayPart = DayPart.END
+    year_offset: Annotated[int, Field(ge=0, le=1)] = 0  # 1: in the year after the period's
+    title: str = ""
+
+    @property
+    def exists_every_year(self) -> bool:
+        return self.day <= calendar.monthrange(2001, self.month)[1]  # 2001: not a leap year
+
+    def moment(self, year: int) -> datetime:
+        """The milestone in a period of `year`, as a local (naive) date and time: the caller
+        places it in the deployment's time zone."""
+        when = date(year + self.year_offset, self.month, self.day)
+        return datetime.combine(when, START_OF_DAY if self.at is DayPart.START else END_OF_DAY)
+
+
+class Schedule(Strict):
+    """The milestones a new period starts from (pemdi-2026: the 2026 national schedule),
+    each editable per period afterwards."""
+
+    milestones: Annotated[tuple[ScheduledMilestone, ...], Field(min_length=1)]
+    confidence: Confidence
+    note: str = ""
+    source: str = ""
+
+    def on(self, year: int) -> tuple[tuple[str, datetime, str], ...]:
+        """(kind, local date and time, title) of every milestone in a period of `year`."""
+        return tuple((m.kind, m.moment(year), m.title) for m in self.milestones)
 
 
 class Instrument(Strict):
@@ -327,6 +488,8 @@ class Instrument(Strict):
     criteria_available: bool
     cumulative_criteria: bool = True
     item_rule: ItemRule | None = None  # item-level assessment, where the instrument has it
+    schedule: Schedule | None = None  # the default milestones of a new period
+    band_edges: BandEdges = BandEdges()  # default: lower-inclusive, not contested
     predicates: tuple[Predicate, ...]
     rounding: Rounding
     domains: tuple[Domain, ...] = ()
@@ -409,6 +572,31 @@ class Instrument(Strict):
                 return band
         # The loader checks that bands cover the whole scale, and scores stay in the scale.
         raise ValueError(f"no predicate band contains {reported}")
+
+    def predicate_other_reading(self, reported: Decimal) -> Predicate | None:
+        """Where the band edges are contested and `reported` lies exactly on an edge two bands
+        share: the band the other reading puts it in (the one that does not include it)."""
+        if not self.band_edges.contested:
+            return None
+        own = self.predicate_for(reported)
+        for band in self.predicates:
+            if band is not own and reported in (band.min, band.max) and not band.contains(reported):
+                return band
+        return None
+
+    def level_for(self, indicator: Indicator, value: Decimal) -> tuple[str, str]:
+        """The name of the level `value` stands for on the indicator's scale, and, where the
+        edges are contested and the value lies on one, the name the other reading gives ("" for
+        none); ("", "") where the scale does not name the value."""
+        scale = self.level_scales_by_code.get(indicator.level_scale)
+        if scale is None:
+            return "", ""
+        reading = self.band_edges.level_names
+        entry = scale.level_for(value, reading)
+        if entry is None:
+            return "", ""
+        other = scale.level_for(value, reading.other) if self.band_edges.contested else None
+        return entry.name, other.name if other is not None and other is not entry else ""
 
 
 def instrument_json_schema() -> dict:

@@ -125,3 +125,155 @@ def exact_str(value: Fraction) -> str:
 def to_decimal(value: Fraction, places: int = REPEATING_PLACES) -> Decimal:
     """A Decimal for display or storage: exact if it terminates, else rounded to `places`."""
     return Decimal(exact_str(value)) if is_terminating(value) else round_fraction(value, places)
+
+
+# --- exact indicator values ------------------------------------------------------------------
+
+# The national evaluation system (TAUVAL) keeps values to ten decimals; so do our value columns.
+EXACT_PLACES = 10
+# A value typed as a fraction ("7/6"): whole numbers only, of a sane length.
+VALUE_FRACTION = re.compile(r"([0-9]{1,12})\s*/\s*([0-9]{1,12})\Z")
+
+
+class ExactDecimal(Decimal):
+    """A value with no decimal form of EXACT_PLACES places or fewer (7/6 = 1.1666...), as a
+    Decimal that carries the exact `fraction`.
+
+    Its Decimal digits are the fraction rounded half up to EXACT_PLACES places: what a column,
+    a form or str() sees. Everything exact reads the fraction: comparisons and hashing (so
+    ExactDecimal(7/6) == Fraction(7, 6), and != Decimal("1.1666666667"), which is another
+    value), Fraction(x) and exact_fraction(x). Arithmetic acts on the rounded digits, as on
+    any Decimal: score with exact_fraction().
+
+    Why a Decimal: indicator values travel as Decimals through the engine, the models, the
+    forms, the API and the reports; an item judgement of 1 accepted out of 3 is 7/6 and must
+    reach the index unrounded without every one of those places learning another type."""
+
+    fraction: Fraction
+
+    def __new__(cls, fraction: Fraction | int) -> ExactDecimal:
+        fraction = Fraction(fraction)
+        self = super().__new__(cls, round_fraction(fraction, EXACT_PLACES))
+        self.fraction = fraction
+        return self
+
+    def as_integer_ratio(self) -> tuple[int, int]:
+        return self.fraction.numerator, self.fraction.denominator
+
+    def _other(self, other: object) -> Fraction | None:
+        if isinstance(other, Decimal) and not other.is_finite():
+            return None
+        if isinstance(other, int | Fraction | Decimal) and not isinstance(other, bool):
+            return exact_fraction(other)
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        value = self._other(other)
+        return value is not None and self.fraction == value
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.fraction)
+
+    def __lt__(self, other):
+        value = self._other(other)
+        return NotImplemented if value is None else self.fraction < value
+
+    def __le__(self, other):
+        value = self._other(other)
+        return NotImplemented if value is None else self.fraction <= value
+
+    def __gt__(self, other):
+        value = self._other(other)
+        return NotImplemented if value is None else self.fraction > value
+
+    def __ge__(self, other):
+        value = self._other(other)
+        return NotImplemented if value is None else self.fraction >= value
+
+    def __reduce__(self):
+        return type(self), (self.fraction,)
+
+    def __copy__(self) -> ExactDecimal:
+        return self
+
+    def __deepcopy__(self, memo) -> ExactDecimal:
+        return self
+
+    def __repr__(self) -> str:
+        return f"ExactDecimal('{self.fraction}')"
+
+
+def exact_fraction(value: Decimal | Fraction | int) -> Fraction:
+    """The exact value of an indicator value: an ExactDecimal's fraction, else the number."""
+    if isinstance(value, ExactDecimal):
+        return value.fraction
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise NotExact(f"{value} is not a finite number")
+    return Fraction(value)
+
+
+def exact_decimal(value: Fraction | Decimal | int) -> Decimal:
+    """`value` as a Decimal without losing anything: a plain Decimal where it has a decimal form
+    of at most EXACT_PLACES places (5/4 -> 1.25), else an ExactDecimal (7/6)."""
+    if isinstance(value, ExactDecimal) or (
+        isinstance(value, Decimal) and value.is_finite() and decimal_places(value) <= EXACT_PLACES
+    ):
+        return value
+    fraction = exact_fraction(value)
+    places = _decimal_exponent(fraction.denominator)
+    if places is not None and places <= EXACT_PLACES:
+        return Decimal(exact_str(fraction))
+    return ExactDecimal(fraction)
+
+
+def parse_value(text: str) -> Decimal:
+    """An indicator value as typed: a plain decimal ("3", "1.1666666667") or a fraction of
+    whole numbers ("7/6"), ASCII digits only. A fraction becomes a plain Decimal where it has
+    a short decimal form (5/4 -> 1.25), else an ExactDecimal. Whether the instrument allows
+    the value is the engine's question (value_problem)."""
+    text = text.strip()
+    match = VALUE_FRACTION.match(text)
+    if match:
+        denominator = int(match.group(2))
+        if denominator == 0:
+            raise NotExact(f"{text!r} divides by zero")
+        return exact_decimal(Fraction(int(match.group(1)), denominator))
+    try:
+        return parse_decimal(text)
+    except NotExact:
+        raise NotExact(
+            f"{text!r} is not a number such as 2.5, 1.1666666667 or a fraction such as 7/6"
+        ) from None
+
+
+def value_text(value: Decimal | Fraction | int) -> str:
+    """A value as it can be typed back in and read exactly: "7/6" for an ExactDecimal or a
+    fraction without a short decimal form, else the decimal as it is ("2.50")."""
+    if isinstance(value, ExactDecimal | Fraction):
+        decimal = exact_decimal(value)
+        if isinstance(decimal, ExactDecimal):
+            return f"{decimal.fraction.numerator}/{decimal.fraction.denominator}"
+        value = decimal
+    return str(value)
+
+
+def fraction_text(value: Decimal | None) -> str:
+    """What a value column's companion stores: "7/6" for an ExactDecimal, else ""."""
+    if isinstance(value, ExactDecimal):
+        return f"{value.fraction.numerator}/{value.fraction.denominator}"
+    return ""
+
+
+def display_value(value: Decimal | Fraction, places: int = 2, mode: str = "half_up") -> Decimal:
+    """A value for people: as it is where it has at most `places` decimals ("3", "2.50"), else
+    rounded once to `places` (7/6 -> 1.17, 1.1666666667 -> 1.17)."""
+    if (
+        isinstance(value, Decimal)
+        and not isinstance(value, ExactDecimal)
+        and decimal_places(value) <= places
+    ):
+        return value
+    return round_fraction(exact_fraction(value), places, mode)

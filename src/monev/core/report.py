@@ -8,7 +8,13 @@ from fractions import Fraction
 from typing import Any
 
 from monev.core.engine import Gap, ItemScore, NodeScore, Result
-from monev.core.numbers import exact_str, round_fraction
+from monev.core.numbers import (
+    ExactDecimal,
+    display_value,
+    exact_fraction,
+    exact_str,
+    round_fraction,
+)
 
 WEAKEST_COUNT = 3
 
@@ -36,7 +42,8 @@ def _items(result: Result) -> list[dict[str, Any]]:
     items = []
     for item in result.items:
         share = shares[item.number]
-        if share is not None:  # the fast, exact path: value x share in Decimal
+        if share is not None and not isinstance(item.value, ExactDecimal):
+            # the fast, exact path: value x share in Decimal
             contribution = _plain(item.value * share)
             headroom = _plain((min(item.value + 1, maximum) - item.value) * share)
         else:
@@ -46,13 +53,21 @@ def _items(result: Result) -> list[dict[str, Any]]:
                 "number": item.number,
                 "name": item.name,
                 "aspect": item.aspect,
-                "level": str(item.value),
+                "level": level_shown(result, item),
+                "level_exact": exact_str(exact_fraction(item.value)),
                 "weight": exact_str(item.weight),
                 "contribution": contribution,
                 "headroom": headroom,
             }
         )
     return items
+
+
+def level_shown(result: Result, item: ItemScore) -> str:
+    """An indicator value as people read it: as given where it has at most the reported places
+    ("3", "2.50"), else rounded once by the instrument's policy (7/6 -> "1.17")."""
+    rounding = result.instrument.rounding
+    return str(display_value(item.value, rounding.places, rounding.mode))
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
@@ -65,6 +80,12 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "index": str(result.index.reported),
         "index_exact": exact_str(result.index.exact),
         "predicate": result.predicate.name,
+        "index_low": exact_str(result.index_low),
+        "index_high": exact_str(result.index_high),
+        "predicates_possible": [band.name for band in result.predicates_possible],
+        "predicate_other_reading": (
+            result.predicate_other_reading.name if result.predicate_other_reading else None
+        ),
         "domains": [_node(node, with_parent=False) for node in result.domains],
         "aspects": [_node(node, with_parent=True) for node in result.aspects],
         "indicators": _items(result),
@@ -129,9 +150,14 @@ def render_table(result: Result, *, color: bool = False, max_name: int = 48) -> 
         )
     index_line = (
         f"Index {result.index.reported} (exact {exact_str(result.index.exact)})"
-        f"   Predikat: {result.predicate.name}"
+        f"   Predikat: {predicate_text(result)}"
     )
     out += ["", paint(index_line, BOLD)]
+    if result.interval is not None and result.index_low != result.index_high:
+        out.append(
+            f"The inputs are rounded: the exact index lies in {interval_text(result)}"
+            + (", so the predicate is not certain." if len(result.predicates_possible) > 1 else ".")
+        )
     if result.filled_with_minimum:
         filled = ", ".join(result.filled_with_minimum)
         out.append(f"Scored at the scale minimum because they were missing: {filled}")
@@ -163,7 +189,7 @@ def render_table(result: Result, *, color: bool = False, max_name: int = 48) -> 
                 item.number,
                 clip(_item_name(result, item)),
                 item.aspect,
-                str(item.value),
+                level_shown(result, item),
                 _short(item.weight),
                 _short(item.contribution),
                 _short(item.headroom),
@@ -173,6 +199,28 @@ def render_table(result: Result, *, color: bool = False, max_name: int = 48) -> 
         header = ["No", "Indicator", "Aspect", "Level", "Weight", "Contribution", "+1 level"]
         out += ["", *_rows(header, rows, {3, 4, 5, 6})]
     return "\n".join(out) + "\n"
+
+
+def predicate_text(result: Result) -> str:
+    """ "Cukup atau Baik" where the rounded inputs admit both; on a contested band edge the
+    predicate with the other reading ("Cukup (lower-inclusive reading: Baik)"); else the name."""
+    if len(result.predicates_possible) > 1:
+        return " atau ".join(band.name for band in result.predicates_possible)
+    other = result.predicate_other_reading
+    if other is None:
+        return result.predicate.name
+    reading = result.instrument.band_edges.predicates.other.value.replace("_", "-")
+    return f"{result.predicate.name} ({reading} reading: {other.name})"
+
+
+def interval_text(result: Result) -> str:
+    """[2.59, 2.6): brackets as in mathematics, an end not reached in parentheses."""
+    interval = result.interval
+    if interval is None:
+        return f"[{exact_str(result.index.exact)}]"
+    opening = "[" if interval.low_included else "("
+    closing = "]" if interval.high_included else ")"
+    return f"{opening}{exact_str(interval.low)}, {exact_str(interval.high)}{closing}"
 
 
 def _item_name(result: Result, item: ItemScore) -> str:

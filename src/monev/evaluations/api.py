@@ -27,11 +27,12 @@ from monev.api_schemas import (
     InstitutionRefOut,
     Paged,
     UnitOut,
+    ValueIn,
     resolved,
 )
 from monev.assignments.selectors import assigned_aspects
 from monev.audit import selectors as audit_selectors
-from monev.core.numbers import exact_str
+from monev.core.numbers import display_value, exact_fraction, exact_str
 from monev.core.report import result_to_dict
 from monev.errors import NotFound
 from monev.evaluations import selectors, services
@@ -172,6 +173,8 @@ class PassOut(Schema):
         description="the level was entered directly, not taken from the items"
     )
     differs: bool = Field(description="computed_level is set and differs from level: show both")
+    level_exact: str = Field(description="the exact level (level is shown to two places)")
+    computed_level_exact: str | None = Field(description="the exact computed_level")
     notes: str
     institution_response: str
     assessor: str | None
@@ -258,13 +261,19 @@ class PeriodCreateIn(Schema):
     )
     milestones: dict[MilestoneKind, DateTimeIn] = Field(  # type: ignore[valid-type]
         default_factory=dict,
-        description="kind -> ISO date-time with a UTC offset",
+        description="kind -> ISO date-time with a UTC offset; any given replace the "
+        "instrument's default schedule",
         examples=[
             {
                 "self_assessment_open": "2026-03-01T08:00:00+07:00",
                 "self_assessment_close": "2026-08-18T23:59:00+07:00",
             }
         ],
+    )
+    use_schedule: bool = Field(
+        True,
+        description="with no milestones given, start from the instrument's default schedule "
+        "in the period's year (pemdi-2026: the national schedule); false: no milestones",
     )
 
 
@@ -290,7 +299,7 @@ class AssignmentsIn(Schema):
 
 
 class AnswerSaveIn(Schema):
-    level: DecimalIn | None = Field(description="null clears the level", examples=LEVEL_EXAMPLES)
+    level: ValueIn | None = Field(description="null clears the level", examples=LEVEL_EXAMPLES)
     explanation: str = Field("", description="the penjelasan", examples=["Perwal 12/2024 ..."])
     version: int = VERSION
 
@@ -318,7 +327,7 @@ class CommentIn(Schema):
 
 
 class PassIn(Schema):
-    level: DecimalIn = Field(examples=LEVEL_EXAMPLES)
+    level: ValueIn = Field(examples=LEVEL_EXAMPLES)
     notes: str = Field("", examples=["Dokumen kebijakan ada, belum ditetapkan."])
     version: int = Field(0, description="0 when the stage has no judgement yet", examples=[0])
 
@@ -361,7 +370,18 @@ class ItemSheetOut(Schema):
     stage_label: str
     stages_judged: list[str] = Field(description="stages with item judgements, in order")
     version: int = Field(description="the stage pass's version (0 if none); send it with PUT")
-    computed_level: str = Field(description="the value the items give now")
+    computed_level: str = Field(description="the value the items give now, to two places")
+    computed_level_exact: str = Field(
+        description="the exact value (1 of 3 equal items at level 1: 7/6, "
+        "written 1.16666666666666666667)"
+    )
+    weights_known: bool = Field(
+        description="false where the items of the level that sets the value have unknown "
+        "weights: computed_level weighs them equally (show it beside the assessor's value)"
+    )
+    weights_unknown_level: int | None = Field(
+        description="that level, where weights_known is false"
+    )
     level: str | None = Field(description="the stage's level (null: no pass yet)")
     entered_level: str | None = Field(description="the level entered directly, if it was")
     differs: bool = Field(description="entered_level is set and differs from computed_level")
@@ -401,7 +421,13 @@ class ResponseIn(Schema):
 
 
 def _level(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    """A value shown to two places, an exact one (7/6) rounded once, half up."""
+    return None if value is None else f"{display_value(value):.2f}"
+
+
+def _exact(value: Decimal | None) -> str | None:
+    """The exact value, as every `*_exact` is written: in full where it terminates."""
+    return None if value is None else exact_str(exact_fraction(value))
 
 
 def _unit(unit) -> dict:
@@ -515,6 +541,8 @@ def _pass(assessor_pass: AssessorPass) -> dict:
         "computed_level": _level(assessor_pass.computed_level),
         "level_entered": assessor_pass.level_entered,
         "differs": assessor_pass.differs,
+        "level_exact": _exact(assessor_pass.level),
+        "computed_level_exact": _exact(assessor_pass.computed_level),
         "notes": assessor_pass.notes,
         "institution_response": assessor_pass.institution_response,
         "assessor": str(assessor_pass.assessor) if assessor_pass.assessor_id else None,
@@ -561,6 +589,7 @@ def period_list(request):
 def period_create(request, payload: PeriodCreateIn):
     """A new evaluation or monitoring period with one draft answer per scored item. With
     `carry_over_from`, the previous period's answers and units are the baseline to revise.
+    Without `milestones` it starts from the instrument's default schedule, if it has one.
     Needs the koordinator or admin role in the institution."""
     period = services.period_create(
         actor=request.auth,
@@ -571,6 +600,7 @@ def period_create(request, payload: PeriodCreateIn):
         target=payload.target,
         carry_over_from=payload.carry_over_from,
         milestones=dict(payload.milestones),
+        use_schedule=payload.use_schedule,
     )
     return Status(201, _period(period))
 
@@ -915,6 +945,9 @@ def _item_sheet(sheet: selectors.ItemSheet) -> dict:
         "stages_judged": sheet.stages_judged,
         "version": sheet.version,
         "computed_level": _level(sheet.computed),
+        "computed_level_exact": _exact(sheet.computed),
+        "weights_known": sheet.weights_known,
+        "weights_unknown_level": None if sheet.weights_known else sheet.computed_at_level,
         "level": _level(current.level) if current else None,
         "entered_level": _level(sheet.entered),
         "differs": sheet.differs,

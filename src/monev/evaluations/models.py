@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from monev.evaluations.fields import ExactValueField, ExactValuesModel, exact_fraction_field
 from monev.institutions.models import Institution, Unit
 
-LEVEL_DIGITS = {"max_digits": 4, "decimal_places": 2}  # 0.00-5.00; pemdi-2026 gives 1.17
+LEVEL_DIGITS = {"max_digits": 4, "decimal_places": 2}  # reported values 0.00-5.00 (index, target)
 
 
 class Period(models.Model):
@@ -86,7 +87,7 @@ class Milestone(models.Model):
         return self.title or self.get_kind_display()
 
 
-class Answer(models.Model):
+class Answer(ExactValuesModel):
     """The institution's one answer for one indicator (or sub-item) in one period."""
 
     class Status(models.TextChoices):
@@ -99,10 +100,15 @@ class Answer(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="answers")
     indicator = models.CharField(_("indicator"), max_length=20)  # the instrument's item number
     position = models.PositiveSmallIntegerField()  # the instrument's order
-    level = models.DecimalField(_("level"), null=True, blank=True, **LEVEL_DIGITS)
+    # Values are exact (7/6 from an item judgement): see monev.evaluations.fields.
+    level = ExactValueField(_("level"), null=True, blank=True, fraction_field="level_fraction")
+    level_fraction = exact_fraction_field()
     explanation = models.TextField(_("penjelasan"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.DRAFT)
-    verified_level = models.DecimalField(null=True, blank=True, **LEVEL_DIGITS)
+    verified_level = ExactValueField(
+        null=True, blank=True, fraction_field="verified_level_fraction"
+    )
+    verified_level_fraction = exact_fraction_field()
     reopened = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)  # raised on every save: no lost updates
     units = models.ManyToManyField(Unit, through="AnswerUnit", related_name="answers", blank=True)
@@ -138,7 +144,7 @@ class AnswerUnit(models.Model):
         return f"{self.answer_id} -> {self.unit_id}"
 
 
-class AssessorPass(models.Model):
+class AssessorPass(ExactValuesModel):
     """An external assessor's judgement of one answer at one stage."""
 
     class Stage(models.TextChoices):
@@ -151,7 +157,8 @@ class AssessorPass(models.Model):
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="passes")
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
-    level = models.DecimalField(_("level"), **LEVEL_DIGITS)
+    level = ExactValueField(_("level"), fraction_field="level_fraction")
+    level_fraction = exact_fraction_field()
     notes = models.TextField(_("assessor's notes"), blank=True)
     # On the document-review pass: the institution's clarification or objection to this
     # provisional level, discussed at the interview.
@@ -159,9 +166,13 @@ class AssessorPass(models.Model):
     # Item-level assessment (instruments with an item rule): the value the rule gives from
     # the judged items, and whether the assessor entered `level` directly instead (with a
     # note). Without a direct entry `level` follows `computed_level`.
-    computed_level = models.DecimalField(
-        _("value computed from items"), null=True, blank=True, **LEVEL_DIGITS
+    computed_level = ExactValueField(
+        _("value computed from items"),
+        null=True,
+        blank=True,
+        fraction_field="computed_level_fraction",
     )
+    computed_level_fraction = exact_fraction_field()
     level_entered = models.BooleanField(_("level entered directly"), default=False)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -513,6 +513,10 @@ class ItemSheet:
     levels: list[LevelItemsView]
     computed: Decimal  # the rule's value from the items as they stand (stored or not yet)
     stages_judged: list[str]  # the stages with item judgements, in order
+    # The level whose items set `computed` (None: every level accepted), and whether that
+    # level's item weights are known; where not, `computed` weighs the items equally.
+    computed_at_level: int | None = None
+    weights_known: bool = True
 
     @property
     def version(self) -> int:
@@ -559,7 +563,7 @@ def item_sheet(
     stage: str | None = None,
 ) -> ItemSheet:
     """The sheet at `stage`; without one, the latest stage with judgements (else dokumen)."""
-    from monev.core.items import ItemStatus, cascade, items_of, value_from_items
+    from monev.core.items import ItemStatus, cascade, item_value, item_weights, items_of
 
     judged_stages = {j.stage for j in judgements}
     stages_judged = [s for s in AssessorPass.ORDER if s in judged_stages]
@@ -596,6 +600,7 @@ def item_sheet(
             )
         levels.append(LevelItemsView(level, scale.level_name(level) if scale else "", views))
     assert instrument.item_rule is not None
+    computed = item_value(instrument.item_rule, judged, item_weights(indicator, instrument))
     return ItemSheet(
         answer=answer,
         instrument=instrument,
@@ -603,8 +608,10 @@ def item_sheet(
         stage=stage,
         assessor_pass=passes.get(stage),
         levels=levels,
-        computed=value_from_items(instrument.item_rule, judged),
+        computed=computed.value,
         stages_judged=stages_judged,
+        computed_at_level=computed.level,
+        weights_known=computed.weights_known,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.audit import selectors as audit_selectors
 from monev.audit.models import AuditEvent
 from monev.core.engine import gap_to_target
+from monev.core.numbers import value_text
 from monev.errors import Forbidden, InvalidInput
 from monev.evaluations import forms, selectors
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milestone, Period
@@ -232,6 +233,7 @@ FIELD_LABELS = {
     "target": _("target index"),
     "title": _("title"),
     "milestones": _("milestones"),
+    "schedule": _("default schedule"),
     "carried_over_from": _("carried over from period"),
     "answers_locked": _("answers locked"),
     "at": _("date"),
@@ -295,10 +297,13 @@ def answer_permissions(detail: selectors.AnswerDetail, closes: datetime | None) 
 
 
 def level_text(level) -> str | None:
-    """A stored level (3.00) as the level input shows it (3, or 1.17 for partial credit)."""
+    """A stored level (3.00) as the level input shows it (3, 1.25 for partial credit, 7/6
+    for an exact value), so that saving the form again keeps it exactly."""
     if level is None:
         return None
-    return str(int(level)) if level == level.to_integral_value() else str(level)
+    if level == level.to_integral_value():
+        return str(int(level))
+    return value_text(level)
 
 
 def fresh_form(name: str, detail: selectors.AnswerDetail):

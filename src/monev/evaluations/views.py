@@ -293,11 +293,18 @@ def _create_form(request: HttpRequest, data=None) -> forms.PeriodCreateForm:
     if not managed:
         raise Forbidden(_("Your role does not allow creating periods."))
     periods = [p for p in selectors.periods_for_user(request.user) if p.institution_id in managed]
+    # A new period takes the newest version of an instrument (the API still takes id@version).
+    entries = instrument_list()
+    newest = {}
+    for entry in entries:
+        best = newest.get(entry.instrument.id)
+        if best is None or entry.instrument.version > best.instrument.version:
+            newest[entry.instrument.id] = entry
     return forms.PeriodCreateForm(
         data,
         initial={"year": timezone.localdate().year, "kind": "evaluasi"},
         institutions=[i for i in institutions_of(request.user) if i.pk in managed],
-        instruments=instrument_list(),
+        instruments=[e for e in entries if newest[e.instrument.id] is e],
         previous=periods,
     )
 
@@ -320,13 +327,25 @@ def period_create(request: HttpRequest) -> HttpResponse:
             instrument=data["instrument"],
             target=data["target"],
             carry_over_from=data["carry_over_from"],
+            use_schedule=data["use_schedule"],
         )
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden):
             raise
         context = {"form": form, "error": error}
         return render(request, "evaluations/period_create.html", context, status=error.status)
-    messages.success(request, _("Period created. Set its milestones below."))
+    scheduled = period.milestones.count()
+    if scheduled:
+        messages.success(
+            request,
+            _(
+                "Period created with %(count)d milestones from the instrument's schedule; "
+                "adjust them below."
+            )
+            % {"count": scheduled},
+        )
+    else:
+        messages.success(request, _("Period created. Set its milestones below."))
     return redirect("evaluations:settings", period_id=period.pk)
 
 

@@ -190,7 +190,9 @@ def what_if_view(
     changes = dict(changes or {})
     instrument = instrument_of(period)
     answers = list(
-        Answer.objects.filter(period=period).only("pk", "indicator", "level").order_by("position")
+        Answer.objects.filter(period=period)
+        .only("pk", "indicator", "level", "level_fraction")
+        .order_by("position")
     )
     visible = _visible_answer_ids(period, access)
     shown_numbers = {a.indicator for a in answers if visible is None or a.pk in visible}

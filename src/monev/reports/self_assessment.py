@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from monev.core.numbers import display_value
 from monev.evaluations.models import Period
 from monev.evaluations.selectors import period_overview
 from monev.institutions.permissions import Access
@@ -127,7 +128,8 @@ def _evidence_text(links) -> str:
 
 
 def _number(value) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    """Two places, an exact value (7/6) rounded once, half up, as the pages show it."""
+    return f"{display_value(value):.2f}".replace(".", ",")
 
 
 def _item_value(assessor_pass, instrument) -> str:

@@ -12,6 +12,7 @@ from monev.audit.services import audit_record
 from monev.core.engine import value_problem
 from monev.errors import Conflict, InvalidInput, InvalidTransition
 from monev.evaluations.models import Answer, AnswerUnit, Comment
+from monev.evaluations.services.assessment import recorded
 from monev.evaluations.services.common import (
     answer_for,
     check_self_assessment_open,
@@ -27,7 +28,7 @@ Status = Answer.Status
 
 def _snapshot(answer: Answer) -> dict:
     return {
-        "level": answer.level,
+        "level": recorded(answer.level),
         "explanation": answer.explanation,
         "status": answer.status,
         "version": answer.version,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.assignments.selectors import may_assess
 from monev.audit.services import audit_record
 from monev.core.engine import value_problem
+from monev.core.numbers import value_text
 from monev.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from monev.evaluations.models import Answer, AssessorPass
 from monev.evaluations.services.common import answer_for
@@ -18,15 +19,21 @@ from monev.institutions.permissions import Capability
 Stage = AssessorPass.Stage
 
 
+def recorded(value: Decimal | None) -> str | None:
+    """A value as the audit history and a conflict's `current` keep it: as it reads back
+    exactly ("2.00", "1.1666666667", "7/6" - not 7/6's ten-place digits)."""
+    return None if value is None else value_text(value)
+
+
 def _pass_state(assessor_pass: AssessorPass | None) -> dict:
     if assessor_pass is None:
         return {}
     return {
         "stage": assessor_pass.stage,
-        "level": assessor_pass.level,
+        "level": recorded(assessor_pass.level),
         "notes": assessor_pass.notes,
         "institution_response": assessor_pass.institution_response,
-        "computed_level": assessor_pass.computed_level,
+        "computed_level": recorded(assessor_pass.computed_level),
         "level_entered": assessor_pass.level_entered,
         "version": assessor_pass.version,
     }

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.assignments.selectors import may_assess
 from monev.audit.services import audit_record
-from monev.core.items import ItemStatus, items_of, value_from_items
+from monev.core.items import ItemStatus, item_weights, items_of, value_from_items
 from monev.core.model import Indicator, Instrument
 from monev.errors import Forbidden, InvalidInput, InvalidTransition
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement
@@ -88,10 +88,11 @@ def judged_statuses(
 def computed_value(
     instrument: Instrument, indicator: Indicator, stored: Iterable[ItemJudgement]
 ) -> Decimal:
+    """The exact value the item rule gives (7/6 for 1 of 3 equal items at level 1): stored
+    unrounded, so nothing is rounded between the judgement and the index."""
     assert instrument.item_rule is not None
-    return value_from_items(
-        instrument.item_rule, judged_statuses(instrument, indicator, stored), places=2
-    )
+    judged = judged_statuses(instrument, indicator, stored)
+    return value_from_items(instrument.item_rule, judged, item_weights(indicator, instrument))
 
 
 def _clean(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.core.engine import value_problem
 from monev.core.model import ValueType
+from monev.core.numbers import ExactDecimal, NotExact, parse_value, value_text
 from monev.errors import DomainError
 from monev.evaluations import services
 from monev.evaluations.instruments import instrument_of
@@ -46,7 +47,20 @@ COLUMNS = Columns(
 def level_text(value: Decimal | None) -> str:
     if value is None:
         return "–"
+    if isinstance(value, ExactDecimal):
+        return value_text(value)  # 7/6
     return format(value.normalize(), "f")
+
+
+def parse_level(text: str) -> Decimal | None:
+    """A level as a cell holds it: a decimal ("2,50" too) or an exact fraction ("7/6");
+    None if it is neither."""
+    if "/" in text:
+        try:
+            return parse_value(text)
+        except NotExact:
+            return None
+    return parse_decimal(text)
 
 
 def short(text: str, limit: int = 120) -> str:
@@ -64,6 +78,11 @@ def level_problem(instrument, item, value: Decimal) -> str | None:
     if item.value_type is ValueType.WHOLE:
         return str(
             _("Level %(value)s is not a whole level; %(instrument)s takes whole levels.") % params
+        )
+    if item.value_type is ValueType.FRACTIONAL:
+        return str(
+            _("Level %(value)s has more than ten decimals; write it as a fraction such as 7/6.")
+            % params
         )
     return str(_("Level %(value)s has more than two decimals.") % params)
 
@@ -191,7 +210,7 @@ class LevelsImport(ImportKind):
             level = answer.level
             if layout.get("has_level"):
                 text = row["level"].strip()
-                level = parse_decimal(text) if text else None
+                level = parse_level(text) if text else None
                 if text and level is None:
                     report.reject(
                         line,
@@ -235,7 +254,7 @@ class LevelsImport(ImportKind):
                 data={
                     "answer_id": answer.pk,
                     "version": answer.version,
-                    "level": None if level is None else str(level),
+                    "level": None if level is None else value_text(level),  # "7/6" exactly
                     "explanation": explanation,
                 },
             )
@@ -249,7 +268,7 @@ class LevelsImport(ImportKind):
                     actor=context.actor,
                     answer_id=data["answer_id"],
                     expected_version=data["version"],
-                    level=None if data["level"] is None else Decimal(data["level"]),
+                    level=None if data["level"] is None else parse_value(data["level"]),
                     explanation=data["explanation"],
                     now=context.now,
                 )

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from monev.core.numbers import display_value
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -20,13 +22,15 @@ STATUS_CLASSES = {
 
 @register.filter
 def level(value: Decimal | None) -> str:
-    """A level as people write it: 3 for a whole level, 1,17 for partial credit."""
+    """A level as people write it: 3 for a whole level, 1,17 for partial credit - an exact
+    value such as 7/6 rounded once (half up) to two places."""
     if value is None or value == "":
         return "—"
-    value = Decimal(value)
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
     if value == value.to_integral_value():
         return number_format(int(value))
-    return number_format(value, decimal_pos=2)
+    return number_format(display_value(value), decimal_pos=2)
 
 
 @register.filter
