@@ -213,3 +213,15 @@ def test_the_audit_history_records_an_exact_value_as_its_fraction(pemdi):
     judge(pemdi, "4", [decide(1, 0, A), decide(1, 1, R), decide(1, 2, R)])
     event = AuditEvent.objects.filter(action="assessment.items").get()
     assert (event.after["level"], event.after["computed_level"]) == ("7/6", "7/6")
+
+
+def test_a_snapshot_keeps_seven_sixths_and_scores_it_again_unrounded(pemdi):
+    from monev.core.numbers import exact_str
+    from monev.monitoring.selectors import period_state, scores_of_levels
+
+    judge(pemdi, "4", [decide(1, 0, A), decide(1, 1, R), decide(1, 2, R)])
+    levels, scores = period_state(pemdi.period)
+    assert levels["4"]["provisional"] == "7/6"
+    again = scores_of_levels(instrument_of(pemdi.period), levels)
+    assert again == scores
+    assert again["provisional"]["exact"] == exact_str(provisional_index(pemdi))

@@ -25,7 +25,14 @@ from monev.core.crosswalk import (
 )
 from monev.core.engine import Gap, Result, gap_to_target
 from monev.core.model import Instrument
-from monev.core.numbers import exact_str, round_fraction
+from monev.core.numbers import (
+    ExactDecimal,
+    decimal_places,
+    exact_str,
+    parse_value,
+    round_fraction,
+    value_text,
+)
 from monev.core.registry import catalog
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone, Period, PublishedResult
@@ -80,7 +87,13 @@ def _levels_at(answers: list[Answer], stage: str) -> dict[str, Decimal | None]:
 
 
 def _level(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    # Two places where that is exact ("3.00", "1.25"), else the exact text ("7/6", "1.125"):
+    # a snapshot is scored again from these, so nothing may be rounded here.
+    if value is None:
+        return None
+    if not isinstance(value, ExactDecimal) and decimal_places(value) <= 2:
+        return f"{value:.2f}"
+    return value_text(value)
 
 
 def result_summary(result: Result | None, given: int, total: int) -> dict | None:
@@ -100,11 +113,11 @@ def result_summary(result: Result | None, given: int, total: int) -> dict | None
 
 def scores_of_levels(instrument: Instrument, levels: dict[str, dict]) -> dict:
     """The engine's scores at each stage from snapshot-style levels
-    ({number: {stage: "3.00" | None}}), as a snapshot keeps them."""
+    ({number: {stage: "3.00" | "7/6" | None}}), as a snapshot keeps them."""
     numbers = list(levels)
     values = [
         {
-            stage: None if levels[n].get(stage) is None else Decimal(levels[n][stage])
+            stage: None if levels[n].get(stage) is None else parse_value(levels[n][stage])
             for stage in ScoreStage.ORDER
         }
         for n in numbers
