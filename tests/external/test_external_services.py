@@ -226,3 +226,13 @@ def test_a_final_answer_stays_final_when_a_late_value_arrives(world, period):
     record(world.koordinator, world.institution, source_value=Decimal("68.75"))
     a = answer(period, "5")
     assert a.status == Answer.Status.FINAL and a.level == Decimal("3.75")
+
+
+@pytest.mark.parametrize("text", ["\u0663", "6\u0668,75", "1e3", "NaN", "Infinity"])
+def test_a_typed_number_takes_ascii_digits_only_and_no_exponent(text):
+    with pytest.raises(InvalidInput, match=r"not a number|bukan angka"):
+        services.parse_number(text, "value")
+
+
+def test_a_typed_number_reads_a_decimal_comma():
+    assert services.parse_number(" 68,75 ", "value") == Decimal("68.75")

@@ -52,7 +52,7 @@ def level_field(instrument: Instrument, item: ScoredItem, *, required: bool) -> 
         return forms.TypedChoiceField(
             label=_("Level"), choices=choices, required=required, coerce=_decimal, empty_value=None
         )
-    return forms.DecimalField(
+    return AsciiDecimalField(
         label=_("Level"),
         required=required,
         min_value=low,
@@ -60,6 +60,16 @@ def level_field(instrument: Instrument, item: ScoredItem, *, required: bool) -> 
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": low, "max": high}),
     )
+
+
+class AsciiDecimalField(forms.DecimalField):
+    """Django's DecimalField reads any Unicode digit ("٣" as 3); a level is typed in ASCII
+    digits, as everywhere else (monev.core.numbers)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 def _decimal(value: str) -> Decimal:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.audit.services import audit_record
 from monev.core import external as conversion
 from monev.core.model import ConversionMethod, Indicator, Instrument
+from monev.core.numbers import NotExact, parse_decimal
 from monev.errors import Forbidden, InvalidInput
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
@@ -170,14 +171,12 @@ def parse_number(text, location: str) -> Decimal | None:
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        # The core's reading of a typed number: ASCII digits only (Decimal would take "٣"),
+        # no exponent, no NaN or infinity.
+        return parse_decimal(text)
+    except NotExact:
         message = str(_("“%(text)s” is not a number.") % {"text": text[:20]})
         raise InvalidInput(message, details=[{"location": location, "message": message}]) from None
-    if not number.is_finite():
-        message = str(_("“%(text)s” is not a number.") % {"text": text[:20]})
-        raise InvalidInput(message, details=[{"location": location, "message": message}])
-    return number
 
 
 # --- recording ------------------------------------------------------------------------------
