@@ -63,10 +63,8 @@ def test_it_offers_an_exact_value_input_for_an_instrument_with_partial_credit(cl
     assert "Instrumen sementara" in html  # pemdi-2026 is provisional
 
 
-@pytest.mark.parametrize(("typed", "shown"), [("7/6", "7/6"), ("1,1666666667", "1.1666666667")])
-def test_a_pemdi_level_typed_as_a_fraction_or_ten_decimals_is_saved_exactly(
-    client, world, typed, shown
-):
+def pemdi_answer(world, indicator: str):
+    """An answer of a new pemdi-2026 period whose self-assessment is open."""
     period = services.period_create(
         actor=world.koordinator,
         institution_id=world.institution.pk,
@@ -75,7 +73,14 @@ def test_a_pemdi_level_typed_as_a_fraction_or_ten_decimals_is_saved_exactly(
         instrument="pemdi-2026",
         milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
     )
-    answer = period.answers.get(indicator="4")
+    return period.answers.get(indicator=indicator)
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("7/6", "7/6"), ("1,1666666667", "1.1666666667")])
+def test_a_pemdi_level_typed_as_a_fraction_or_ten_decimals_is_saved_exactly(
+    client, world, typed, shown
+):
+    answer = pemdi_answer(world, "4")
     login(client, world, "koordinator")
     data = {"level": typed, "explanation": TEXT, "version": answer.version}
     assert client.post(action(answer, "save"), data).status_code == 302
@@ -85,15 +90,7 @@ def test_a_pemdi_level_typed_as_a_fraction_or_ten_decimals_is_saved_exactly(
 
 
 def test_a_pemdi_level_that_is_not_a_number_is_refused_on_the_form(client, world):
-    period = services.period_create(
-        actor=world.koordinator,
-        institution_id=world.institution.pk,
-        year=2026,
-        kind="evaluasi",
-        instrument="pemdi-2026",
-        milestones={"self_assessment_open": OPENS, "self_assessment_close": CLOSES},
-    )
-    answer = period.answers.get(indicator="4")
+    answer = pemdi_answer(world, "4")
     login(client, world, "koordinator")
     data = {"level": "7/0", "explanation": TEXT, "version": answer.version}
     response = client.post(action(answer, "save"), data)
