@@ -9,15 +9,17 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut, Id, SmallInt
 from monev.core.engine import Change
 from monev.core.numbers import exact_str, round_fraction
-from monev.errors import NotFound
 from monev.evaluations import selectors as evaluation_selectors
+from monev.institutions.permissions import Capability
+from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut, Id, SmallInt
+from monev.lib.errors import NotFound
 from monev.planning import selectors, services
 from monev.planning.models import ActionItem, Plan
 
 router = Router(tags=["planning"])
+C = Capability
 
 LEVELS = Field(
     description='indicator number -> level, e.g. {"1": "4", "35.1": "2.5"}; '
@@ -303,6 +305,7 @@ def effort_put(request, period_id: Id, number: str, to_level: SmallInt, payload:
 
 
 def _item_after(item: ActionItem) -> dict:
+    """The item as stored after the service changed it (one the scoped getter let through)."""
     fresh = ActionItem.objects.select_related("answer", "unit", "done_by").get(pk=item.pk)
     return _item(fresh)
 
@@ -314,9 +317,10 @@ def _item_after(item: ActionItem) -> dict:
 )
 def item_done(request, item_id: Id, payload: DoneIn | None = None):
     """Mark an action item done: its unit's operator or the koordinator."""
+    item, _period, _access = selectors.action_item_for(request.auth, item_id, C.EDIT_ANSWER)
     version = payload.version if payload else None
     item = services.action_item_complete(
-        actor=request.auth, item_id=item_id, expected_version=version
+        actor=request.auth, item_id=item.pk, expected_version=version
     )
     return _item_after(item)
 
@@ -328,9 +332,10 @@ def item_done(request, item_id: Id, payload: DoneIn | None = None):
 )
 def item_reassign(request, item_id: Id, payload: ReassignIn):
     """Give the action item to another unit of the institution. Koordinator or admin."""
+    item, _period, _access = selectors.action_item_for(request.auth, item_id, C.MANAGE_PERIOD)
     item = services.action_item_reassign(
         actor=request.auth,
-        item_id=item_id,
+        item_id=item.pk,
         unit_id=payload.unit_id,
         expected_version=payload.version,
     )

@@ -1,5 +1,7 @@
 """Reads of plans, efforts and action items, and the what-if computation (nothing stored).
-Each runs a fixed number of queries however many indicators, units or items there are."""
+Each runs a fixed number of queries however many indicators, units or items there are.
+An action item reached by its id goes through action_item_for, which checks permission as
+it fetches."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.engine import ScoringInputError, WhatIf, what_if
 from monev.core.model import Instrument, ScoredItem
 from monev.core.numbers import NotExact, parse_decimal
-from monev.errors import InvalidInput
 from monev.evaluations.instruments import instrument_of
-from monev.evaluations.models import Answer, Period
+from monev.evaluations.models import Answer, AnswerUnit, Period
+from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.models import Unit
-from monev.institutions.permissions import Access
+from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import Forbidden, InvalidInput, NotFound
 from monev.planning.models import ActionItem, EffortOverride, Plan
 from monev.planning.services import default_effort, step_levels
 
@@ -40,6 +43,44 @@ def _visible_answer_ids(period: Period, access: Access) -> set[int] | None:
             "pk", flat=True
         )
     )
+
+
+# --- one action item -------------------------------------------------------------------------
+
+
+def action_item_for(
+    user, item_id: int, capability: Capability | None = None
+) -> tuple[ActionItem, Period, Access]:
+    """The action item with its period and the user's access there. The query reads only the
+    institutions in the user's scope, so another institution's item is never loaded: it is
+    NotFound with the message of a missing id (its existence is not revealed). An operator
+    sees only the items of their units (the item's unit or one responsible for its answer),
+    the same as the services. Forbidden unless the user may do `capability` on the item's
+    answer (when given). Two queries; a third for an operator whose unit is not the item's."""
+    missing = NotFound(_("Action item not found."))
+    scope = institutions_in_scope(user)
+    item = (
+        ActionItem.objects.filter(pk=item_id, plan__period__institution__in=scope)
+        .select_related(
+            "plan__period__institution", "plan__period__previous", "answer", "unit", "done_by"
+        )
+        .first()
+    )
+    access = access_for(user, item.plan.period.institution_id) if item else Access(())
+    if item is None or not access:
+        raise missing
+    unit_ids = {item.unit_id} if item.unit_id else set()
+    # Whose units matter: an operator's (what they see), and a unit-scoped capability's.
+    unit_scoped = access.is_operator_only or capability in access.scoped
+    if unit_scoped and not access.unit_ids & unit_ids:
+        unit_ids |= set(
+            AnswerUnit.objects.filter(answer_id=item.answer_id).values_list("unit_id", flat=True)
+        )
+    if access.is_operator_only and not access.unit_ids & unit_ids:
+        raise missing
+    if capability is not None and not access.can_on_answer(capability, unit_ids):
+        raise Forbidden(_("Your role does not allow this on this action item."))
+    return item, item.plan.period, access
 
 
 # --- the plan page ---------------------------------------------------------------------------

@@ -11,11 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from monev.errors import DomainError, Forbidden, InvalidInput, NotFound
 from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations import view_helpers as vh
 from monev.evaluations.instruments import instrument_of
 from monev.institutions.permissions import Capability
+from monev.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
 from monev.planning import forms, selectors, services
 from monev.planning.models import ActionItem
 
@@ -128,9 +128,12 @@ def _back(request: HttpRequest, default):
     return default
 
 
-def _item_response(request, item: ActionItem, *, status=200, error=None, notice=None):
-    period, access = vh.period_or_404(request.user, item.plan.period_id)
-    item = next(i for i in selectors.plan_items(item.plan, access) if i.pk == item.pk)
+def _item_response(
+    request, item: ActionItem, period, access, *, status=200, error=None, notice=None
+):
+    # Read again for the row; an item the operator reaches only through its answer's units
+    # is not in their list, and shows as it is.
+    item = next((i for i in selectors.plan_items(item.plan, access) if i.pk == item.pk), item)
     context = {
         "item": item,
         "period": period,
@@ -146,32 +149,27 @@ def _item_response(request, item: ActionItem, *, status=200, error=None, notice=
 @require_POST
 @login_required
 def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
+    item, period, access = selectors.action_item_for(request.user, item_id, C.EDIT_ANSWER)
     form = forms.DoneForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
     try:
         item = services.action_item_complete(
-            actor=request.user, item_id=item_id, expected_version=version
+            actor=request.user, item_id=item.pk, expected_version=version
         )
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
             raise
-        item = ActionItem.objects.select_related("plan").get(pk=item_id)
-        return _item_response(request, item, status=error.status, error=error)
+        return _item_response(request, item, period, access, status=error.status, error=error)
     if vh.is_htmx(request):
-        return _item_response(request, item, notice=_("Done."))
+        return _item_response(request, item, period, access, notice=_("Done."))
     messages.success(request, _("Action item done."))
-    return _back(request, redirect("planning:plan", period_id=item.plan.period_id))
+    return _back(request, redirect("planning:plan", period_id=period.pk))
 
 
 @require_POST
 @login_required
 def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = ActionItem.objects.select_related("plan__period").filter(pk=item_id).first()
-    if item is None:
-        raise NotFound(_("Action item not found."))
-    period, _access = vh.period_or_404(
-        request.user, item.plan.period_id, C.MANAGE_PERIOD, not_found=_("Action item not found.")
-    )
+    item, period, access = selectors.action_item_for(request.user, item_id, C.MANAGE_PERIOD)
     form = forms.ReassignForm(
         request.POST, units=evaluation_selectors.institution_units(period.institution)
     )
@@ -180,16 +178,16 @@ def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
             raise vh.invalid(form)
         item = services.action_item_reassign(
             actor=request.user,
-            item_id=item_id,
+            item_id=item.pk,
             unit_id=form.cleaned_data["unit"],
             expected_version=form.cleaned_data.get("version"),
         )
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
             raise
-        return _item_response(request, item, status=error.status, error=error)
+        return _item_response(request, item, period, access, status=error.status, error=error)
     if vh.is_htmx(request):
-        return _item_response(request, item, notice=_("Unit changed."))
+        return _item_response(request, item, period, access, notice=_("Unit changed."))
     messages.success(request, _("Responsible unit changed."))
     return redirect("planning:plan", period_id=period.pk)
 

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import WRITE_ERRORS, ErrorOut, Id
 from monev.evidence.models import EvidenceLink
+from monev.lib.api_schemas import WRITE_ERRORS, ErrorOut, Id
 from monev.transition import selectors, services
 from monev.transition.models import CrosswalkSuggestion
 
@@ -180,9 +180,9 @@ def _current(request, period_id: int) -> dict:
     return _view(selectors.transition_view(period, access))
 
 
-def _one(suggestion_id: int) -> dict:
-    row = CrosswalkSuggestion.objects.select_related("evidence", "source_answer", "decided_by").get(
-        pk=suggestion_id
+def _one(request, period_id: int, suggestion_id: int) -> dict:
+    row, _period, _access = selectors.suggestion_for(
+        request.auth, suggestion_id, period_id=period_id
     )
     linked = (
         bool(row.evidence_id)
@@ -264,7 +264,7 @@ def suggestion_accept(request, period_id: Id, suggestion_id: Id, payload: Crossw
         level=payload.level,
         expected_version=payload.expected_version,
     )
-    return _one(suggestion_id)
+    return _one(request, period_id, suggestion_id)
 
 
 @router.post(
@@ -280,4 +280,4 @@ def suggestion_reject(request, period_id: Id, suggestion_id: Id, payload: Crossw
         period_id=period_id,
         reason=payload.reason,
     )
-    return _one(suggestion_id)
+    return _one(request, period_id, suggestion_id)

@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.core.crosswalk import CROSSWALK_DIR, Crosswalk, Entry, find_crosswalk
 from monev.core.model import Indicator, Instrument
-from monev.errors import Forbidden
 from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
 from monev.evidence.models import EvidenceLink
+from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import Forbidden, NotFound
 from monev.transition.models import CrosswalkSuggestion
 
 # Who decides: the koordinator. ASSIGN_UNITS is held by the koordinator alone, and whoever
@@ -147,6 +148,30 @@ def period_for_transition(user, period_id: int, *, not_found=None) -> tuple[Peri
     return period, access
 
 
+def suggestion_for(
+    user, suggestion_id: int, *, period_id: int | None = None
+) -> tuple[CrosswalkSuggestion, Period, Access]:
+    """The suggestion with its period and the user's access there. The query reads only the
+    institutions in the user's scope (and, with `period_id`, that period's suggestions), so
+    another institution's suggestion is never loaded: it is NotFound with the message of a
+    missing id. Forbidden unless the user is its institution's coordinator. Two queries."""
+    scope = {"period__institution__in": institutions_in_scope(user)}
+    if period_id is not None:
+        scope["period_id"] = period_id
+    suggestion = (
+        CrosswalkSuggestion.objects.filter(pk=suggestion_id, **scope)
+        .select_related(
+            "period__institution", "period__previous", "evidence", "source_answer", "decided_by"
+        )
+        .first()
+    )
+    access = access_for(user, suggestion.period.institution_id) if suggestion else Access(())
+    if suggestion is None or not access:
+        raise NotFound(_("Suggestion not found."))
+    require_decider(access)
+    return suggestion, suggestion.period, access
+
+
 def transition_view(period: Period, access: Access) -> TransitionView:
     """The suggestions grouped by the new instrument's indicators, in its order. A constant
     number of queries however many suggestions there are."""
@@ -193,3 +218,9 @@ def suggestion_rows(period: Period) -> list[CrosswalkSuggestion]:
         .select_related("evidence", "source_answer", "source_period", "decided_by")
         .order_by("pk")
     )
+
+
+def transition_tab(period: Period, access: Access):
+    """The period's "Peralihan instrumen" tab (evaluations.hooks.period_tabs): for those who
+    assign units, read only when a template asks (a query at most)."""
+    return access.can(Capability.ASSIGN_UNITS) and functools.partial(transition_offered, period)

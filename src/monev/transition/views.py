@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.errors import DomainError, Forbidden, NotFound
 from monev.evaluations import view_helpers as vh
+from monev.lib.errors import DomainError, Forbidden, NotFound
 from monev.transition import selectors, services
 from monev.transition.models import CrosswalkSuggestion
 
@@ -93,20 +93,10 @@ def _decided(request, period, access, indicator, notice, error=None, status=200)
     return redirect(f"{url}#indicator-{indicator}")
 
 
-def _suggestion(request, suggestion_id: int):
-    suggestion = CrosswalkSuggestion.objects.filter(pk=suggestion_id).first()
-    if suggestion is None:
-        raise NotFound(_("Suggestion not found."))
-    period, access = selectors.period_for_transition(
-        request.user, suggestion.period_id, not_found=_("Suggestion not found.")
-    )
-    return suggestion, period, access
-
-
 @require_POST
 @login_required
 def accept(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    suggestion, period, access = _suggestion(request, suggestion_id)
+    suggestion, period, access = selectors.suggestion_for(request.user, suggestion_id)
     form = DecisionForm(request.POST)
     evidence = suggestion.kind == CrosswalkSuggestion.Kind.EVIDENCE
     try:
@@ -129,7 +119,7 @@ def accept(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def reject(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    suggestion, period, access = _suggestion(request, suggestion_id)
+    suggestion, period, access = selectors.suggestion_for(request.user, suggestion_id)
     form = DecisionForm(request.POST)
     try:
         if not form.is_valid():
