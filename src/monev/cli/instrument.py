@@ -4,21 +4,22 @@ an evaluator's own instrument file before it is used."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from monev.cli.common import (
+    add_format_argument,
     fail,
     find_instrument,
     instrument_catalog,
     instrument_failure,
     use_color,
+    write_json,
 )
 from monev.core.loader import InstrumentError, load_file
 from monev.core.model import Instrument, instrument_json_schema
 from monev.core.numbers import exact_str
 from monev.core.registry import BUILTIN_DIR
-from monev.paths import user_instrument_dir
+from monev.lib.paths import user_instrument_dir
 
 VALUE_TYPES = {
     "whole": "whole levels",
@@ -37,10 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="list the known instruments")
-    listing.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(listing)
     show = commands.add_parser("show", help="show an instrument's structure, weights and bands")
     show.add_argument("instrument", metavar="ID", help="id, id@version, or a file path")
-    show.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_argument(show)
     show.add_argument("--criteria", action="store_true", help="also print the criteria per level")
     check = commands.add_parser("check", help="validate instrument files")
     check.add_argument("files", metavar="FILE", nargs="+")
@@ -80,8 +81,7 @@ def list_instruments(args: argparse.Namespace) -> int:
             }
             for e in entries
         ]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json(data, always_indented=True)
     else:
         color = use_color()
         for entry in entries:
@@ -109,8 +109,7 @@ def show(args: argparse.Namespace) -> int:
     except InstrumentError as error:
         return instrument_failure(error)
     if args.format == "json":
-        json.dump(instrument.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        write_json(instrument.model_dump(mode="json"), always_indented=True)
         return 0
     sys.stdout.write(describe(instrument, criteria=args.criteria, color=use_color()))
     return 0
@@ -229,8 +228,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def schema(args: argparse.Namespace) -> int:
-    json.dump(instrument_json_schema(), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    write_json(instrument_json_schema(), always_indented=True)
     return 0
 
 

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from decimal import Decimal
 from fractions import Fraction
 
-from monev.cli.common import add_instrument_argument, fail, find_instrument, instrument_failure
-from monev.cli.score import read_input
+from monev.cli.common import (
+    Given,
+    add_format_argument,
+    add_missing_argument,
+    fail,
+    input_parser,
+    input_problems,
+    read_input,
+    run_on_input,
+    unreadable,
+    write_json,
+)
 from monev.core.csvinput import CsvInputError, parse, score_file
-from monev.core.loader import InstrumentError
 from monev.core.model import Instrument
-from monev.core.numbers import NotExact, exact_str, parse_decimal
+from monev.core.numbers import exact_str
 from monev.core.planner import Plan, PlannerInputError, plan, plan_to_dict, read_efforts
 
 EXIT_UNREACHABLE = 1
@@ -29,13 +37,9 @@ the best index possible), 2 bad input (one line per problem on stderr, nothing o
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="monev plan",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = input_parser(
+        "monev plan", DESCRIPTION, file_help="the CSV of levels, or - for standard input"
     )
-    parser.add_argument("file", metavar="FILE", help="the CSV of levels, or - for standard input")
-    add_instrument_argument(parser)
     parser.add_argument("--target", required=True, help="the target index, e.g. 4.62")
     parser.add_argument("--effort", metavar="EFFORT", help="a CSV of effort overrides")
     parser.add_argument(
@@ -44,36 +48,23 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         help="indicators that must not move, comma-separated (e.g. 29,30)",
     )
-    parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.add_argument(
-        "--missing",
-        choices=["error", "min"],
-        default="error",
-        help="indicators without a row: refuse (default), or take them at the scale minimum",
+    add_format_argument(parser)
+    add_missing_argument(
+        parser, "indicators without a row: refuse (default), or take them at the scale minimum"
     )
     return parser
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        instrument = find_instrument(args.instrument)
-    except InstrumentError as error:
-        return instrument_failure(error)
-    try:
-        target = parse_decimal(args.target)
-    except NotExact:
-        return fail([f"--target: {args.target!r} is not a number such as 4.62"])
-    source = "<stdin>" if args.file == "-" else args.file
-    try:
-        data = read_input(args.file)
-    except OSError as error:
-        return fail([f"{args.file}: cannot read the file: {error.strerror}"])
+    return run_on_input(build_parser(), argv, _plan)
 
+
+def _plan(args: argparse.Namespace, given: Given) -> int:
+    instrument, source = given.instrument, given.source
     problems: list[str] = []
     levels = None
     try:
-        scores = parse(data)
+        scores = parse(given.data)
         if scores.kind != "indicator":
             problems.append(
                 f"{source}: a plan needs indicator levels (header indicator,level); "
@@ -83,18 +74,14 @@ def main(argv: list[str]) -> int:
             result = score_file(instrument, scores, missing=args.missing)
             levels = {item.number: item.value for item in result.items}
     except CsvInputError as error:
-        for problem in error.problems:
-            line = problem.render(source)
-            if problem.message.endswith("has no value"):
-                line += " (add a row for it, or use --missing min)"
-            problems.append(line)
+        problems += input_problems(error, source)
 
     efforts = {}
     if args.effort is not None:
         try:
             efforts = read_efforts(instrument, read_input(args.effort))
         except OSError as error:
-            problems.append(f"{args.effort}: cannot read the file: {error.strerror}")
+            problems.append(unreadable(args.effort, error))
         except CsvInputError as error:
             problems += [problem.render(args.effort) for problem in error.problems]
     if problems or levels is None:
@@ -102,7 +89,7 @@ def main(argv: list[str]) -> int:
 
     try:
         locked = [number.strip() for number in args.lock.split(",") if number.strip()]
-        result_plan = plan(instrument, levels, target, efforts=efforts, locked=locked)
+        result_plan = plan(instrument, levels, given.target, efforts=efforts, locked=locked)
     except PlannerInputError as error:
         where = {"target": "--target", "instrument": args.instrument}
         return fail(
@@ -111,9 +98,7 @@ def main(argv: list[str]) -> int:
         )
 
     if args.format == "json":
-        indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(plan_to_dict(result_plan), ensure_ascii=False, indent=indent))
-        sys.stdout.write("\n")
+        write_json(plan_to_dict(result_plan))
     else:
         sys.stdout.write(render_plan(result_plan, instrument))
     return 0 if result_plan.reachable else EXIT_UNREACHABLE

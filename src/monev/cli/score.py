@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from decimal import Decimal
 
 from monev.cli.common import (
-    add_instrument_argument,
+    Given,
+    add_format_argument,
+    add_missing_argument,
     fail,
-    find_instrument,
-    instrument_failure,
+    input_parser,
+    input_problems,
+    run_on_input,
     use_color,
+    write_json,
 )
-from monev.core.csvinput import MAX_INPUT_BYTES, CsvInputError, parse, score_file
+from monev.core.csvinput import CsvInputError, parse, score_file
 from monev.core.engine import ScoringInputError, gap_to_target
-from monev.core.loader import InstrumentError
-from monev.core.numbers import NotExact, exact_str, parse_decimal
+from monev.core.numbers import exact_str
 from monev.core.report import gap_to_dict, render_table, result_to_dict
 
 DESCRIPTION = """\
@@ -30,74 +32,37 @@ most 50, then how many more). A file over 1 MiB or 1,000 rows is refused at once
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="monev score",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = input_parser(
+        "monev score", DESCRIPTION, file_help="the CSV file, or - for standard input"
     )
-    parser.add_argument("file", metavar="FILE", help="the CSV file, or - for standard input")
-    add_instrument_argument(parser)
-    parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.add_argument(
-        "--missing",
-        choices=["error", "min"],
-        default="error",
-        help="what to do with indicators that have no row: refuse (default), or score "
+    add_format_argument(parser)
+    add_missing_argument(
+        parser,
+        "what to do with indicators that have no row: refuse (default), or score "
         "them at the scale minimum",
     )
     parser.add_argument("--target", help="a target index (e.g. 4.62): also show the gap to it")
     return parser
 
 
-def read_input(path: str) -> bytes:
-    """The file's bytes, but no more than one byte past MAX_INPUT_BYTES: a larger file (or an
-    endless standard input) is refused by the reader without being read whole."""
-    limit = MAX_INPUT_BYTES + 1
-    if path == "-":
-        return sys.stdin.buffer.read(limit)
-    with open(path, "rb") as handle:
-        return handle.read(limit)
-
-
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    return run_on_input(build_parser(), argv, _score)
+
+
+def _score(args: argparse.Namespace, given: Given) -> int:
     try:
-        instrument = find_instrument(args.instrument)
-    except InstrumentError as error:
-        return instrument_failure(error)
-    target = None
-    if args.target is not None:
-        try:
-            target = parse_decimal(args.target)
-        except NotExact:
-            return fail([f"--target: {args.target!r} is not a number such as 4.62"])
-    try:
-        data = read_input(args.file)
-    except OSError as error:
-        return fail([f"{args.file}: cannot read the file: {error.strerror}"])
-    source = "<stdin>" if args.file == "-" else args.file
-    try:
-        result = score_file(instrument, parse(data), missing=args.missing)
-        gap = gap_to_target(result, target) if target is not None else None
+        result = score_file(given.instrument, parse(given.data), missing=args.missing)
+        gap = gap_to_target(result, given.target) if given.target is not None else None
     except CsvInputError as error:
-        lines = []
-        for problem in error.problems:
-            line = problem.render(source)
-            if problem.message.endswith("has no value"):
-                line += " (add a row for it, or use --missing min)"
-            lines.append(line)
-        return fail(lines)
+        return fail(input_problems(error, given.source))
     except ScoringInputError as error:
-        return fail(f"{source}: {problem.message}" for problem in error.problems)
+        return fail(f"{given.source}: {problem.message}" for problem in error.problems)
 
     if args.format == "json":
         data = result_to_dict(result)
         if gap is not None:
             data["target"] = gap_to_dict(gap)
-        # Indented for a person at a terminal; compact (and faster) into a pipe or file.
-        indent = 2 if sys.stdout.isatty() else None
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=indent))
-        sys.stdout.write("\n")
+        write_json(data)
     else:
         sys.stdout.write(render_table(result, color=use_color()))
         if gap is not None:
