@@ -11,7 +11,7 @@ from benchmarking_support import evaluator, institutions, published, round_for
 from django.test import Client
 
 from monev.benchmarking import selectors
-from monev.errors import InvalidInput, NotFound
+from monev.lib.errors import InvalidInput, NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from benchmarking_support import evaluator, institutions, member, published, rou
 from django.test import Client
 
 from monev.benchmarking import selectors
-from monev.errors import Forbidden, NotFound
 from monev.institutions.models import Institution, Role
+from monev.lib.errors import Forbidden, NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from monev.benchmarking import scores, selectors
 from monev.benchmarking.models import PeriodScore
-from monev.evaluations import services
+from monev.evaluations import services, stages
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass
 from monev.evaluations.selectors import ScoreStage, stage_scores
@@ -53,7 +53,7 @@ def test_the_stored_score_is_the_engines_at_each_stage(world):
         _save(world, answer.indicator, str(1 + n % 5))
     row = _ranking_row(national, world.institution, year=2025, instrument_id="spbe-2020")
     expected = _engine(world.period, ScoreStage.SELF)
-    assert row.stage == scores.SELF
+    assert row.stage == stages.SELF
     assert row.index == expected.result.index.reported
     stored = PeriodScore.objects.get(period=world.period)
     assert stored.index_exact == scores.exact_str(expected.result.index.exact)
@@ -67,14 +67,14 @@ def test_the_stored_score_is_the_engines_at_each_stage(world):
     )
     world.period.answers.filter(indicator="1").update(verified_level=Decimal(2))
     row = _ranking_row(national, world.institution, year=2025, instrument_id="spbe-2020")
-    assert row.stage == scores.VERIFIED
+    assert row.stage == stages.VERIFIED
     assert row.index == _engine(world.period, ScoreStage.VERIFIED).result.index.reported
     document_review(world.period, "4")
     AssessorPass.objects.filter(answer=world.answer("2"), stage="dokumen").update(
         level=Decimal("1")
     )
     row = _ranking_row(national, world.institution, year=2025, instrument_id="spbe-2020")
-    assert row.stage == scores.DOCUMENT
+    assert row.stage == stages.DOCUMENT
     assert row.index == _engine(world.period, ScoreStage.PROVISIONAL).result.index.reported
 
 
@@ -86,7 +86,7 @@ def test_an_incomplete_stage_is_not_the_headline(world):
     )
     AssessorPass.objects.create(answer=world.answer("1"), stage="dokumen", level=Decimal(5))
     row = _ranking_row(evaluator("n"), world.institution, year=2025)
-    assert row.stage == scores.VERIFIED and row.index == Decimal("2.00")
+    assert row.stage == stages.VERIFIED and row.index == Decimal("2.00")
 
 
 def test_an_answer_saved_through_the_services_shows_on_the_next_view(world):
@@ -108,7 +108,7 @@ def test_changes_that_bypass_updated_at_are_seen_too(world):
     assert _ranking_row(national, world.institution, year=2025).index == Decimal("4.00")
     AssessorPass.objects.filter(answer__period=world.period).delete()
     row = _ranking_row(national, world.institution, year=2025)
-    assert (row.stage, row.index) == (scores.VERIFIED, Decimal("2.00"))
+    assert (row.stage, row.index) == (stages.VERIFIED, Decimal("2.00"))
     Answer.objects.filter(period=world.period).update(verified_level=None, level=Decimal(3))
     assert _ranking_row(national, world.institution, year=2025).index == Decimal("3.00")
     stamp = PeriodScore.objects.get(period=world.period).stamp

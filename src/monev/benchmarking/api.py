@@ -7,9 +7,9 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema
 
-from monev.api_schemas import PAGE_QUERY, YEAR_QUERY, ErrorOut, Id
 from monev.benchmarking import selectors
-from monev.benchmarking.scores import stage_label
+from monev.evaluations.stages import stage_label
+from monev.lib.api_schemas import PAGE_QUERY, YEAR_QUERY, ErrorOut, Id
 
 router = Router(tags=["evaluation"])
 

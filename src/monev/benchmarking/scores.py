@@ -40,7 +40,6 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from monev.benchmarking.models import PeriodScore
 from monev.core.engine import ScoringInputError, score_items
@@ -49,28 +48,15 @@ from monev.core.numbers import exact_str
 from monev.evaluations.fields import exact_value
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
+from monev.evaluations.stages import (
+    instrument_headline,
+    named_stage,
+    scored_stage,
+    stage_values,
+)
 
 # Bump when the way a stored score is computed changes: every stored score is then stale.
 ALGORITHM = "1"
-
-SELF, VERIFIED = "self", "verified"
-DOCUMENT, INTERVIEW, VISITATION, FINAL = "dokumen", "interviu", "visitasi", "final"
-EXTERNAL = (DOCUMENT, INTERVIEW, VISITATION)  # in the order they happen
-# Latest first: the ranking uses the furthest stage an institution has reached.
-STAGES = (FINAL, VISITATION, INTERVIEW, DOCUMENT, VERIFIED, SELF)
-STAGE_LABELS = {
-    FINAL: _("Final"),
-    VISITATION: _("Visitasi"),
-    INTERVIEW: _("Penilaian interviu"),
-    DOCUMENT: _("Penilaian dokumen"),
-    VERIFIED: _("Verified"),
-    SELF: _("Self-assessed"),
-}
-
-
-def stage_label(stage: str) -> str:
-    return str(STAGE_LABELS.get(stage, "")) if stage else ""
-
 
 # --- the state of a round's inputs ------------------------------------------------------------
 
@@ -124,45 +110,15 @@ def period_states(periods: QuerySet[Period]) -> dict[int, PeriodState]:
 # --- computing a score ----------------------------------------------------------------------
 
 
-def stage_values(
-    level: Decimal | None, verified: Decimal | None, passes: dict[str, Decimal]
-) -> dict[str, Decimal | None]:
-    """An answer's value at each stage. At an external stage: the latest judgement up to and
-    including it (an answer not discussed at the interview keeps its document-review level)."""
-    values: dict[str, Decimal | None] = {SELF: level, VERIFIED: verified}
-    latest = None
-    for stage in EXTERNAL:
-        latest = passes.get(stage, latest)
-        values[stage] = latest
-    values[FINAL] = passes.get(FINAL)
-    return values
-
-
-def headline_stage(
-    instrument: Instrument, values: dict[str, dict[str, Decimal | None]], reached: set[str]
-) -> str:
-    """The furthest stage at which every scored item has a value (an external stage only once
-    a judgement at that stage exists); else self-assessed if any item has a level; else ""."""
-    total = len(instrument.scored_items)
-
-    def complete(stage: str) -> bool:
-        return total > 0 and sum(1 for v in values.values() if v[stage] is not None) == total
-
-    for stage in STAGES[:-1]:
-        if (stage in (FINAL, VERIFIED) or stage in reached) and complete(stage):
-            return stage
-    if any(v[SELF] is not None for v in values.values()):
-        return SELF
-    return ""
-
-
 def compute(
     period,
     instrument: Instrument,
     answers: list[tuple[str, Decimal | None, Decimal | None]],
     passes: dict[str, dict[str, Decimal]],
 ) -> dict:
-    """The stored fields of one period's score, by the engine."""
+    """The stored fields of one period's score, by the engine, at the headline stage
+    (monev.evaluations.stages) named as the ranking names it: the furthest assessor pass
+    reached rather than "provisional"; "" when no item has a value."""
     wanted = instrument.items_by_number
     values = {
         number: stage_values(level, verified, passes.get(number, {}))
@@ -170,7 +126,7 @@ def compute(
         if number in wanted
     }
     reached = {stage for by_stage in passes.values() for stage in by_stage}
-    stage = headline_stage(instrument, values, reached)
+    stage = named_stage(instrument_headline(instrument, values), reached) or ""
     fields = {
         "stage": stage,
         "index": None,
@@ -183,7 +139,8 @@ def compute(
         "provisional": instrument.provisional,
     }
     if stage:
-        given = {n: v[stage] for n, v in values.items() if v[stage] is not None}
+        at = scored_stage(stage)
+        given = {n: v[at] for n, v in values.items() if v[at] is not None}
         try:
             result = score_items(instrument, given, missing="min")
         except ScoringInputError:

@@ -27,13 +27,21 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.benchmarking import scores
 from monev.core.model import Instrument
-from monev.errors import Forbidden, InvalidInput, NotFound
 from monev.evaluations.models import Milestone, Period, PublishedResult
+from monev.evaluations.stages import (
+    DOCUMENT,
+    FINAL,
+    INTERVIEW,
+    VERIFIED,
+    VISITATION,
+    stage_label,
+)
 from monev.institutions.access import institution_for_user, institutions_in_scope, require
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
 from monev.instruments.predicates import other_reading, other_reading_note
 from monev.instruments.selectors import instrument_catalog
+from monev.lib.errors import Forbidden, InvalidInput, NotFound
 from monev.reports.institutions import competition_ranks
 
 KINDS = tuple(Institution.Kind.values)  # pusat, provinsi, kabupaten, kota
@@ -46,8 +54,8 @@ RANKING_PAGE = 50
 # --- progress stages ----------------------------------------------------------------------------
 
 NOT_STARTED, SELF_ASSESSMENT, SUBMITTED = "not_started", "self_assessment", "submitted"
-VERIFIED, DOCUMENT, INTERVIEW = "verified", "dokumen", "interviu"
-VISITATION, FINALISED = "visitasi", "final"
+# Beyond the self-assessment, named as the stages are (monev.evaluations.stages).
+FINALISED = FINAL
 PROGRESS_STAGES = (
     NOT_STARTED,
     SELF_ASSESSMENT,
@@ -98,7 +106,7 @@ def progress_stage(period: Period | None, state: scores.PeriodState | None) -> s
     if period is None or state is None or state.answers == 0:
         return NOT_STARTED
     n = state.answers
-    if state.passes.get(scores.FINAL, 0) >= n:
+    if state.passes.get(FINAL, 0) >= n:
         return FINALISED
     for stage in (VISITATION, INTERVIEW, DOCUMENT):
         if state.passes.get(stage, 0):
@@ -509,7 +517,7 @@ class RankRow:
 
     @property
     def stage_label(self) -> str:
-        return scores.stage_label(self.stage)
+        return stage_label(self.stage)
 
 
 def _rank(rows: list[RankRow], attribute: str) -> list[RankRow]:

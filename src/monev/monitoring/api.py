@@ -10,10 +10,11 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, DateIn, ErrorOut, Id
 from monev.core.numbers import exact_str
 from monev.evaluations.selectors import period_for_user
+from monev.evaluations.stages import SELF
 from monev.institutions.access import institution_for_user
+from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, DateIn, ErrorOut, Id
 from monev.monitoring import selectors, services
 from monev.monitoring.models import Snapshot
 
@@ -234,7 +235,7 @@ def _snapshot(s: Snapshot) -> dict:
         "checkpoint": s.checkpoint,
         "taken_at": s.taken_at,
         "taken_by": str(s.taken_by) if s.taken_by_id else None,
-        "self_index": s.index_of("self"),
+        "self_index": s.index_of(SELF),
         "levels": s.levels,
         "scores": s.scores,
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from monev.evaluations.stages import SELF, VERIFIED, stage_label
 from monev.monitoring.selectors import Dashboard, Forecast, History
 
 
@@ -67,10 +68,10 @@ def snapshot_chart(history: History) -> dict:
         for s in history.snapshots
     ]
     datasets = []
-    for stage, label in (("self", _("Self-assessed")), ("verified", _("Verified"))):
+    for stage in (SELF, VERIFIED):
         values = [s.index_of(stage) for s in history.snapshots]
         if any(v is not None for v in values):
-            datasets.append({"label": label, "data": [_num(v) for v in values]})
+            datasets.append({"label": stage_label(stage), "data": [_num(v) for v in values]})
     target = history.period.target if history.period else None
     return {
         "type": "line",

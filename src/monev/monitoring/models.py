@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from monev.evaluations.models import Period
+from monev.evaluations.stages import SELF
 
 
 class Snapshot(models.Model):
@@ -46,6 +47,6 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.period} {self.label}"
 
-    def index_of(self, stage: str = "self") -> str | None:
+    def index_of(self, stage: str = SELF) -> str | None:
         score = (self.scores or {}).get(stage)
         return score["index"] if score else None

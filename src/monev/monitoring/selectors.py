@@ -36,13 +36,14 @@ from monev.core.numbers import (
 from monev.core.registry import catalog
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone, Period, PublishedResult
-from monev.evaluations.selectors import (
-    PeriodOverview,
+from monev.evaluations.selectors import PeriodOverview, period_overview
+from monev.evaluations.stages import (
     ScoreStage,
     StageScore,
-    period_overview,
+    answer_values,
+    scores_headline,
+    stage_label,
     stage_scores,
-    stage_values,
 )
 from monev.institutions.models import Institution, Unit
 from monev.institutions.permissions import Access
@@ -66,23 +67,15 @@ def _two(value: Fraction) -> Decimal:
     return round_fraction(value, 2, "half_up")
 
 
-def headline_stage(scores: dict[str, StageScore]) -> str | None:
-    """The furthest stage every answer has a value at; else self-assessed if it has any."""
-    for stage in reversed(ScoreStage.ORDER):
-        if scores[stage].result is not None and scores[stage].complete:
-            return stage
-    return ScoreStage.SELF if scores[ScoreStage.SELF].result is not None else None
-
-
 def _period_scores(period: Period, answers: list[Answer]) -> tuple[Instrument, dict]:
     instrument = instrument_of(period)
-    values = [stage_values(a, {p.stage: p for p in a.passes.all()}) for a in answers]
+    values = [answer_values(a, {p.stage: p for p in a.passes.all()}) for a in answers]
     return instrument, stage_scores(instrument, values, [a.indicator for a in answers])
 
 
 def _levels_at(answers: list[Answer], stage: str) -> dict[str, Decimal | None]:
     return {
-        a.indicator: stage_values(a, {p.stage: p for p in a.passes.all()})[stage] for a in answers
+        a.indicator: answer_values(a, {p.stage: p for p in a.passes.all()})[stage] for a in answers
     }
 
 
@@ -137,7 +130,7 @@ def period_state(period: Period) -> tuple[dict, dict]:
     levels = {
         a.indicator: {
             stage: _level(value)
-            for stage, value in stage_values(a, {p.stage: p for p in a.passes.all()}).items()
+            for stage, value in answer_values(a, {p.stage: p for p in a.passes.all()}).items()
         }
         for a in answers
     }
@@ -273,7 +266,7 @@ class Dashboard:
 
     @property
     def stage_label(self):
-        return ScoreStage.LABELS[self.stage] if self.stage else ""
+        return stage_label(self.stage)
 
 
 def _short_name(instrument_id: str) -> str:
@@ -302,7 +295,7 @@ def last_year_of(period: Period, instrument: Instrument) -> LastYear | None:
             Answer.objects.filter(period=previous).prefetch_related("passes").order_by("position")
         )
         old_instrument, scores = _period_scores(previous, answers)
-        stage = headline_stage(scores)
+        stage = scores_headline(scores)
         result = scores[stage].result if stage else None
         same = old_instrument.id == instrument.id
         return LastYear(
@@ -428,7 +421,7 @@ def dashboard(period: Period, access: Access, *, now: datetime | None = None) ->
         if score.result is not None and period.target is not None:
             gap = gap_to_target(score.result, period.target)
         cards.append(StageCard(score, gap))
-    stage = headline_stage(overview.scores)
+    stage = scores_headline(overview.scores)
     result = overview.scores[stage].result if stage else None
     last = last_year_of(period, instrument)
     domains, aspects = _comparisons(result, last, period.target)
@@ -631,11 +624,11 @@ def _crosswalk_view(period: Period, periods: dict, answers: dict) -> CrosswalkVi
         if crosswalk is None:
             continue
         instrument, scores = _period_scores(period, answers[period.pk])
-        stage = headline_stage(scores)
+        stage = scores_headline(scores)
         result = scores[stage].result if stage else None
         aspect_scores = {n.code: n.score.reported for n in result.aspects} if result else {}
         _, old_scores = _period_scores(old, answers[old.pk])
-        old_stage = headline_stage(old_scores) or ScoreStage.SELF
+        old_stage = scores_headline(old_scores) or ScoreStage.SELF
         rows = compare_aspects(
             crosswalk, instrument, aspect_scores, _levels_at(answers[old.pk], old_stage)
         )

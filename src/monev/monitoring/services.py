@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.errors import InvalidInput
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Milestone, Period
-from monev.evaluations.selectors import ScoreStage, period_for_user
+from monev.evaluations.selectors import period_for_user
+from monev.evaluations.stages import ScoreStage
 from monev.institutions.access import require
 from monev.institutions.permissions import Capability
+from monev.lib.errors import InvalidInput
 from monev.monitoring.models import Snapshot
 from monev.monitoring.selectors import period_state, scores_of_levels
 

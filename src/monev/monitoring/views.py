@@ -14,10 +14,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.errors import InvalidInput
 from monev.evaluations import view_helpers as vh
 from monev.institutions.access import institution_for_user
 from monev.institutions.permissions import Capability
+from monev.lib.errors import InvalidInput
 from monev.monitoring import charts, selectors, services
 
 

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from monev.api_schemas import ErrorOut, Id
 from monev.evaluations.selectors import period_for_user
+from monev.lib.api_schemas import ErrorOut, Id
 from monev.reports import exports, institutions
 from monev.reports.views import file_response
 from monev.reports.workbook import CONTENT_TYPE as XLSX

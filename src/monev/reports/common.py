@@ -10,34 +10,32 @@ from django.conf import settings
 from django.urls import reverse
 
 from monev.core.model import Instrument, ScoredItem
+from monev.evaluations import stages
 from monev.evaluations.models import AssessorPass, Comment, Period
-from monev.evaluations.selectors import ScoreStage
 from monev.evidence.models import EvidenceLink
-
-Stage = AssessorPass.Stage
 
 # The stages of the cycle as the workbooks name them: (key, header). Self-assessment and the
 # internal verification come from the answer; the others from the external assessors' passes.
 STAGE_HEADERS = (
-    ("self", "Tingkat Mandiri"),
-    ("verified", "Tingkat Verifikasi Internal"),
-    (Stage.DOCUMENT, "Penilaian Dokumen"),
-    (Stage.INTERVIEW, "Penilaian Interviu"),
-    (Stage.VISITATION, "Visitasi"),
-    (Stage.FINAL, "Tingkat Final"),
+    (stages.SELF, "Tingkat Mandiri"),
+    (stages.VERIFIED, "Tingkat Verifikasi Internal"),
+    (stages.DOCUMENT, "Penilaian Dokumen"),
+    (stages.INTERVIEW, "Penilaian Interviu"),
+    (stages.VISITATION, "Visitasi"),
+    (stages.FINAL, "Tingkat Final"),
 )
-# The stages the engine scores (evaluations.selectors.ScoreStage), in the workbooks' words.
+# The stages the engine scores (monev.evaluations.stages.SCORED), in the workbooks' words.
 SCORE_STAGE_NAMES = {
-    ScoreStage.SELF: "Penilaian Mandiri",
-    ScoreStage.VERIFIED: "Terverifikasi (asesor internal)",
-    ScoreStage.PROVISIONAL: "Sementara (asesor eksternal)",
-    ScoreStage.FINAL: "Final",
+    stages.SELF: "Penilaian Mandiri",
+    stages.VERIFIED: "Terverifikasi (asesor internal)",
+    stages.PROVISIONAL: "Sementara (asesor eksternal)",
+    stages.FINAL: "Final",
 }
 
 
 def levels_by_stage(answer, passes: dict[str, AssessorPass]) -> list[Decimal | None]:
     """The answer's level at each of STAGE_HEADERS' stages (None where there is none)."""
-    values = {"self": answer.level, "verified": answer.verified_level}
+    values = {stages.SELF: answer.level, stages.VERIFIED: answer.verified_level}
     values |= {stage: p.level for stage, p in passes.items()}
     return [values.get(key) for key, _header in STAGE_HEADERS]
 

@@ -15,10 +15,10 @@ from datetime import datetime
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import NotFound
 from monev.evaluations.models import Period
 from monev.institutions.access import require
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import NotFound
 from monev.reports import institutions, recap, self_assessment, units
 from monev.reports.workbook import CONTENT_TYPE as XLSX
 

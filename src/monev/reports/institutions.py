@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.core.engine import Result, score_items
 from monev.core.model import Instrument
-from monev.errors import InvalidInput
 from monev.evaluations.fields import exact_value
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
-from monev.evaluations.selectors import ScoreStage, stage_values
+from monev.evaluations.stages import instrument_headline, stage_values
 from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import InvalidInput
 from monev.reports.common import SCORE_STAGE_NAMES, item_names
 from monev.reports.workbook import Book, Column, level_column
 
@@ -38,22 +38,6 @@ HEADLINE_NOTE = (
     "bernilai (Final, Sementara, Terverifikasi, Penilaian Mandiri); bila belum ada, Penilaian "
     "Mandiri bila ada nilainya."
 )
-
-
-class _Answer:
-    """The two answer fields stage_values reads, without a model instance per row."""
-
-    __slots__ = ("level", "verified_level")
-
-    def __init__(self, level, verified_level):
-        self.level, self.verified_level = level, verified_level
-
-
-class _Pass:
-    __slots__ = ("level",)
-
-    def __init__(self, level):
-        self.level = level
 
 
 @dataclass
@@ -110,17 +94,6 @@ def _periods(year: int, instrument_id: str, institution_ids: list[int] | None) -
     return list(chosen.values())
 
 
-def _headline(instrument: Instrument, values: dict[str, dict]) -> str | None:
-    """The furthest stage every item has a value at; else self-assessed if any has one."""
-    total = len(instrument.scored_items)
-    for stage in reversed(ScoreStage.ORDER):
-        if sum(1 for v in values.values() if v[stage] is not None) == total:
-            return stage
-    if any(v[ScoreStage.SELF] is not None for v in values.values()):
-        return ScoreStage.SELF
-    return None
-
-
 def competition_ranks(values: list) -> list[int]:
     """The ranks of values sorted best first: equal values share a rank (1, 2, 2, 4). The
     Peringkat sheet and the ranking pages (monev.benchmarking) both rank this way."""
@@ -161,7 +134,7 @@ def institutions_recap(access_or_user, year: int, instrument_id: str) -> Institu
     if not periods:
         return InstitutionsRecap(year, instrument_id, [])
     by_id = {p.pk: p for p in periods}
-    answers: dict[int, dict[str, _Answer]] = {p.pk: {} for p in periods}
+    answers: dict[int, dict[str, tuple]] = {p.pk: {} for p in periods}
     # Each value column with its exact companion (monev.evaluations.fields): 7/6 stays 7/6.
     for period_id, number, level, level_fraction, verified, verified_fraction in (
         Answer.objects.filter(period_id__in=by_id)
@@ -175,17 +148,18 @@ def institutions_recap(access_or_user, year: int, instrument_id: str) -> Institu
         )
         .order_by()
     ):
-        answers[period_id][number] = _Answer(
-            exact_value(level, level_fraction), exact_value(verified, verified_fraction)
+        answers[period_id][number] = (
+            exact_value(level, level_fraction),
+            exact_value(verified, verified_fraction),
         )
-    passes: dict[tuple[int, str], dict[str, _Pass]] = {}
+    passes: dict[tuple[int, str], dict[str, Decimal]] = {}
     for period_id, number, stage, level, level_fraction in (
         AssessorPass.objects.filter(answer__period_id__in=by_id)
         .values_list("answer__period_id", "answer__indicator", "stage", "level", "level_fraction")
         .order_by()
     ):
         value = exact_value(level, level_fraction)
-        passes.setdefault((period_id, number), {})[stage] = _Pass(value)
+        passes.setdefault((period_id, number), {})[stage] = value
     instruments: dict[str, Instrument] = {}
     rows = []
     for period in periods:
@@ -194,11 +168,11 @@ def institutions_recap(access_or_user, year: int, instrument_id: str) -> Institu
             reference, instrument_of(period)
         )
         values = {
-            number: stage_values(answer, passes.get((period.pk, number), {}))
-            for number, answer in answers[period.pk].items()
+            number: stage_values(level, verified, passes.get((period.pk, number), {}))
+            for number, (level, verified) in answers[period.pk].items()
         }
         row = InstitutionScore(period.institution, period, instrument)
-        row.stage = _headline(instrument, values)
+        row.stage = instrument_headline(instrument, values)
         if row.stage is not None:
             row.levels = {number: v[row.stage] for number, v in values.items()}
             given = {n: level for n, level in row.levels.items() if level is not None}

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from monev.api_schemas import READ_ERRORS, Id
 from monev.evaluations.selectors import period_for_user
+from monev.lib.api_schemas import READ_ERRORS, Id
 from monev.reports.exports import export_period
 from monev.reports.views import file_response
 

@@ -13,7 +13,8 @@ from fractions import Fraction
 from monev.core.engine import gap_to_target
 from monev.core.numbers import round_fraction
 from monev.evaluations.models import Period
-from monev.evaluations.selectors import ScoreStage, period_overview
+from monev.evaluations.selectors import period_overview
+from monev.evaluations.stages import ScoreStage
 from monev.institutions.permissions import Access
 from monev.monitoring.selectors import snapshots_of
 from monev.reports.common import (

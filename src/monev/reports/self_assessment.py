@@ -13,6 +13,7 @@ from datetime import datetime
 from monev.core.numbers import display_value
 from monev.evaluations.models import Period
 from monev.evaluations.selectors import period_overview
+from monev.evaluations.stages import DOCUMENT
 from monev.institutions.permissions import Access
 from monev.reports.common import (
     STAGE_HEADERS,
@@ -177,7 +178,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
         names = item_names(instrument, row.item)
         levels = levels_by_stage(answer, row.passes)
         answer_links = links.get(answer.pk, [])
-        document = row.passes.get("dokumen")
+        document = row.passes.get(DOCUMENT)
         rows.append(
             [
                 answer.indicator,

@@ -8,22 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from monev.errors import InvalidInput
 from monev.evaluations import view_helpers as vh
+from monev.lib.downloads import bytes_download
+from monev.lib.errors import InvalidInput
 from monev.reports import exports, institutions, selectors
 from monev.reports.exports import ExportFile
 
 
 def file_response(exported: ExportFile) -> HttpResponse:
     """The file as a download (attachment), never cached, never sniffed."""
-    from monev.evidence.views import content_disposition
-
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = content_disposition(exported.filename)
-    response["Content-Length"] = str(len(exported.content))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return bytes_download(exported.content, exported.filename, exported.content_type)
 
 
 @require_safe

@@ -33,7 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from monev.spreadsheets import FORMULA_START, formula_like, keep_text
+from monev.lib.spreadsheets import FORMULA_START, formula_like, keep_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CREATOR = "Monev SPBE"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monev.errors import DomainError
 from monev.evaluations.models import Period
 from monev.institutions.permissions import Access
+from monev.lib.errors import DomainError
 from monev.reports import exports
 
 KINDS = (*exports.EXPORTS, exports.INSTITUTIONS_KIND)
