@@ -444,7 +444,7 @@ def test_it_lists_per_level_what_the_instrument_expects_and_what_is_present(worl
 
 
 def test_it_answers_not_found_for_an_unknown_answer_or_period(world):
-    from monev.errors import NotFound
+    from monev.lib.errors import NotFound
 
     with pytest.raises(NotFound):
         answer_readiness(999_999)

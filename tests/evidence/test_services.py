@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from monev.audit.models import AuditEvent
-from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
 from monev.evidence import services
 from monev.evidence.models import Evidence, EvidenceLink, StoredFile
 from monev.evidence.storage import blob_name
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -226,3 +226,112 @@ def test_it_records_link_evidence_with_access_notes(world):
             url="javascript:alert(1)",
             title="x",
         )
+
+
+def actions() -> list[str]:
+    events = AuditEvent.objects.filter(action__startswith="evidence.").order_by("pk")
+    return list(events.values_list("action", flat=True))
+
+
+def test_it_sets_exactly_the_levels_with_an_audit_event_each(world):
+    evidence = create(world)
+    answer = world.answer("1")
+    services.evidence_link(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[1, 2, 3]
+    )
+    before = AuditEvent.objects.count()  # the events of setting the levels come after
+    levels = services.evidence_set_levels(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[4, 2]
+    )
+    assert levels == [2, 4]
+    assert sorted(EvidenceLink.objects.values_list("level", flat=True)) == [2, 4]
+    events = list(AuditEvent.objects.order_by("pk")[before:])
+    assert [(e.action, e.after["levels"]) for e in events] == [
+        ("evidence.link", [1, 2, 3, 4]),
+        ("evidence.unlink", [2, 3, 4]),
+        ("evidence.unlink", [2, 4]),
+    ]
+
+
+def test_it_sets_levels_all_or_nothing(world):
+    evidence = create(world)
+    answer = world.answer("1")
+    services.evidence_link(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[1]
+    )
+    before = actions()
+    with pytest.raises(InvalidInput):  # 9 is not a level of the indicator
+        services.evidence_set_levels(
+            actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[2, 9]
+        )
+    assert list(EvidenceLink.objects.values_list("level", flat=True)) == [1]
+    assert actions() == before
+
+
+@pytest.mark.parametrize(("persona", "error"), [("pimpinan", Forbidden), ("operator_b", NotFound)])
+def test_it_refuses_to_set_levels_without_the_right_to_edit_the_answer(world, persona, error):
+    evidence = create(world)
+    answer = world.answer("1")  # unit A's
+    services.evidence_link(
+        actor=world.operator, answer_id=answer.pk, evidence_id=evidence.pk, levels=[1]
+    )
+    before = actions()
+    with pytest.raises(error):
+        services.evidence_set_levels(
+            actor=getattr(world, persona),
+            answer_id=answer.pk,
+            evidence_id=evidence.pk,
+            levels=[2],
+        )
+    assert list(EvidenceLink.objects.values_list("level", flat=True)) == [1]
+    assert actions() == before
+
+
+def upload_and_link(world, user, levels, answer="1", unit=None):
+    return services.evidence_upload_and_link(
+        actor=user,
+        answer_id=world.answer(answer).pk,
+        institution_id=world.institution.pk,
+        uploaded=upload("good.pdf"),
+        levels=levels,
+        title="Perwal Arsitektur SPBE",
+        kind="peraturan",
+        unit_id=(unit or world.unit_a).pk,
+    )
+
+
+def test_it_uploads_and_links_in_one_step(world):
+    evidence = upload_and_link(world, world.operator, [1, 2])
+    assert evidence.versions.get().file.kind == "pdf"
+    links = EvidenceLink.objects.filter(evidence=evidence, answer=world.answer("1"))
+    assert sorted(links.values_list("level", flat=True)) == [1, 2]
+    assert actions() == ["evidence.upload", "evidence.link"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "levels", "error"),
+    [
+        ("operator_b", [1], NotFound),  # may upload for unit B, not edit unit A's answer
+        ("operator", [9], InvalidInput),  # not a level of the indicator
+    ],
+)
+def test_upload_and_link_leaves_nothing_behind_when_the_link_is_refused(
+    world, persona, levels, error
+):
+    from monev.evidence.models import EvidenceVersion
+    from monev.evidence.search import search
+    from monev.institutions.access import access_for
+
+    user = getattr(world, persona)
+    unit = world.unit_b if persona == "operator_b" else world.unit_a
+    with pytest.raises(error):
+        upload_and_link(world, user, levels, unit=unit)
+    # The upload itself succeeded before the link was refused: all of it is rolled back (a
+    # newly written blob stays unreferenced until `monev evidence gc`).
+    assert not Evidence.objects.exists()
+    assert not EvidenceVersion.objects.exists() and not StoredFile.objects.exists()
+    assert not EvidenceLink.objects.exists() and actions() == []
+    access = access_for(world.koordinator, world.institution.pk)
+    assert search(access, world.institution.pk, "Arsitektur") == []
+    # Nothing was left to refuse the same file next time.
+    assert upload_and_link(world, world.operator, [1]).title == "Perwal Arsitektur SPBE"

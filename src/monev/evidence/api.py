@@ -12,15 +12,23 @@ from __future__ import annotations
 import json
 from contextlib import closing
 from datetime import date, datetime
+from functools import partial
 from typing import Literal
 
 import pydantic
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
-from monev.api_schemas import (
+from monev.evaluations import selectors as evaluation_selectors
+from monev.evidence import readiness, search, selectors, services
+from monev.evidence.downloads import download_response
+from monev.evidence.models import Evidence, EvidenceVersion
+from monev.evidence.storage import refusal
+from monev.evidence.uploads import is_raw_body, receive_body
+from monev.institutions.access import institution_for_user, require
+from monev.institutions.permissions import Capability
+from monev.lib.api_schemas import (
     OFFSET_QUERY,
     READ_ERRORS,
     WRITE_ERRORS,
@@ -32,15 +40,7 @@ from monev.api_schemas import (
     UnitOut,
     Version,
 )
-from monev.errors import Conflict, InvalidInput
-from monev.evaluations import selectors as evaluation_selectors
-from monev.evidence import readiness, search, selectors, services
-from monev.evidence.models import Evidence, EvidenceVersion
-from monev.evidence.storage import refusal
-from monev.evidence.uploads import is_raw_body, receive_body
-from monev.evidence.views import download_response
-from monev.institutions.access import institution_for_user, require
-from monev.institutions.permissions import Capability
+from monev.lib.errors import Conflict, InvalidInput
 
 router = Router(tags=["evidence"])
 
@@ -339,6 +339,22 @@ def _too_large(request):
     return Status(413, body)
 
 
+def _received(request, access, schema: type[Schema], store):
+    """`store(uploaded, fields)` with the file and its description (`schema`), whichever way
+    they came: a raw body (the description in the query string; the body is read only once
+    the caller may upload and the description is valid) or a multipart form (413 if the
+    upload handler skipped the file)."""
+    if is_raw_body(request):
+        require(access, Capability.MANAGE_EVIDENCE)  # before reading the body
+        fields = _parse(schema, _query_data(request), "query")
+        with closing(receive_body(request)) as uploaded:  # deleted unless storage moved it
+            return store(uploaded, fields)
+    if (too_large := _too_large(request)) is not None:
+        return too_large
+    fields = _parse(schema, _form_data(request), "form")
+    return store(_file(request), fields)
+
+
 def _file(request):
     uploaded = request.FILES.get("file")
     if uploaded is None:
@@ -360,57 +376,44 @@ RAW_NAME = [
         "schema": {"type": "string"},
     }
 ]
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "kind"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        **UploadFieldsIn.model_json_schema()["properties"],
-                    },
-                }
+
+
+def _file_body(fields: type[Schema], required: list[str], other: dict | None = None) -> dict:
+    """The OpenAPI request of a file upload: multipart (`file` beside the `fields`), `other`
+    bodies, or the file as the raw body with the fields in the query string."""
+    properties = fields.model_json_schema()["properties"]
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file", *required],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            **properties,
+                        },
+                    }
+                },
+                **(other or {}),
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             },
-            "application/json": {"schema": LinkEvidenceIn.model_json_schema()},
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
         },
-    },
-    "parameters": [
-        *RAW_NAME,
-        *(
-            {"in": "query", "name": name, "required": name == "kind", "schema": schema}
-            for name, schema in UploadFieldsIn.model_json_schema()["properties"].items()
-        ),
-    ],
-}
-VERSION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "version", "change_note"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        **NewVersionFieldsIn.model_json_schema()["properties"],
-                    },
-                }
-            },
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-        },
-    },
-    "parameters": [
-        *RAW_NAME,
-        *(
-            {"in": "query", "name": name, "required": True, "schema": schema}
-            for name, schema in NewVersionFieldsIn.model_json_schema()["properties"].items()
-        ),
-    ],
-}
+        "parameters": [
+            *RAW_NAME,
+            *(
+                {"in": "query", "name": name, "required": name in required, "schema": schema}
+                for name, schema in properties.items()
+            ),
+        ],
+    }
+
+
+UPLOAD_BODY = _file_body(
+    UploadFieldsIn, ["kind"], {"application/json": {"schema": LinkEvidenceIn.model_json_schema()}}
+)
+VERSION_BODY = _file_body(NewVersionFieldsIn, ["version", "change_note"])
 UPLOAD_ERRORS = {**WRITE_ERRORS, 400: ErrorOut, 409: DuplicateOut, 411: ErrorOut, 413: ErrorOut}
 
 
@@ -435,16 +438,13 @@ def evidence_list(
     linked to their answers), newest first, with each item's current file and text status.
     With `q`, the items matching best first, each with the matching passage."""
     _institution, access = institution_for_user(request.auth, institution_id)
-    queryset = selectors.evidence_list(access, institution_id, kind=kind, unit_id=unit_id)
     if not q.strip():
+        queryset = selectors.evidence_list(access, institution_id, kind=kind, unit_id=unit_id)
         items = list(queryset[offset : offset + limit])
         return {"count": queryset.count(), "items": [_evidence(i) for i in items]}
-    hits = search.search(access, institution_id, q, limit=offset + limit)
-    passages = {hit.evidence_id: hit.passage for hit in hits}
-    found = {item.pk: item for item in queryset.filter(pk__in=passages)}
-    ranked = [found[hit.evidence_id] for hit in hits if hit.evidence_id in found]
-    for item in ranked:
-        item.passage = passages[item.pk]
+    ranked = search.evidence_search(
+        access, institution_id, q, kind=kind, unit_id=unit_id, limit=offset + limit
+    )
     return {"count": len(ranked), "items": [_evidence(i) for i in ranked[offset:]]}
 
 
@@ -483,15 +483,8 @@ def evidence_create(request, institution_id: Id):
         )
         return Status(201, _detail(request.auth, evidence.pk))
     _institution, access = institution_for_user(request.auth, institution_id)  # 404 first
-    if is_raw_body(request):
-        require(access, Capability.MANAGE_EVIDENCE)  # before reading the body
-        fields = _parse(UploadFieldsIn, _query_data(request), "query")
-        with closing(receive_body(request)) as uploaded:  # deleted unless storage moved it
-            return _create_from(request, institution_id, uploaded, fields)
-    if (too_large := _too_large(request)) is not None:
-        return too_large
-    fields = _parse(UploadFieldsIn, _form_data(request), "form")
-    return _create_from(request, institution_id, _file(request), fields)
+    store = partial(_create_from, request, institution_id)
+    return _received(request, access, UploadFieldsIn, store)
 
 
 def _create_from(request, institution_id: int, uploaded, fields: UploadFieldsIn):
@@ -555,15 +548,8 @@ def evidence_new_version(request, evidence_id: Id):
     as the raw body, named in Content-Disposition, with `version` and `change_note` in the
     query string); the older versions stay downloadable."""
     detail = selectors.evidence_detail(request.auth, evidence_id)  # 404 if not visible
-    if is_raw_body(request):
-        require(detail.access, Capability.MANAGE_EVIDENCE)  # before reading the body
-        fields = _parse(NewVersionFieldsIn, _query_data(request), "query")
-        with closing(receive_body(request)) as uploaded:  # deleted unless storage moved it
-            return _new_version_from(request, evidence_id, uploaded, fields)
-    if (too_large := _too_large(request)) is not None:
-        return too_large
-    fields = _parse(NewVersionFieldsIn, _form_data(request), "form")
-    return _new_version_from(request, evidence_id, _file(request), fields)
+    store = partial(_new_version_from, request, evidence_id)
+    return _received(request, detail.access, NewVersionFieldsIn, store)
 
 
 def _new_version_from(request, evidence_id: int, uploaded, fields: NewVersionFieldsIn):
@@ -599,16 +585,10 @@ def evidence_download(request, version_id: Id):
 def answer_evidence_put(request, answer_id: Id, evidence_id: Id, payload: LevelsIn):
     """Let the evidence support the answer at exactly these levels (links at other levels of
     this answer are removed). Needs the right to edit the answer."""
-    wanted = set(payload.levels)
-    with transaction.atomic():
-        now = services.evidence_link(
-            actor=request.auth, answer_id=answer_id, evidence_id=evidence_id, levels=wanted
-        )
-        for level in sorted(set(now) - wanted):
-            services.evidence_unlink(
-                actor=request.auth, answer_id=answer_id, evidence_id=evidence_id, level=level
-            )
-    return {"answer_id": answer_id, "evidence_id": evidence_id, "levels": sorted(wanted)}
+    levels = services.evidence_set_levels(
+        actor=request.auth, answer_id=answer_id, evidence_id=evidence_id, levels=payload.levels
+    )
+    return {"answer_id": answer_id, "evidence_id": evidence_id, "levels": levels}
 
 
 @router.delete(

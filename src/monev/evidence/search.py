@@ -40,10 +40,17 @@ from monev.evidence.models import (
     EvidenceVersion,
     FileText,
 )
-from monev.evidence.selectors import evidence_scope
+from monev.evidence.selectors import evidence_list, evidence_scope
 from monev.institutions.permissions import Access
 
-__all__ = ["SearchHit", "rebuild_all", "reindex_evidence", "reindex_file", "search"]
+__all__ = [
+    "SearchHit",
+    "evidence_search",
+    "rebuild_all",
+    "reindex_evidence",
+    "reindex_file",
+    "search",
+]
 
 CONFIG = "indonesian"
 INDEXED_CHARS = 250_000
@@ -347,3 +354,25 @@ def search(access: Access, institution_id: int, query: str, *, limit: int = 20) 
         SearchHit(evidence_id=pk, title=title, passage=_passage(passage or ""), rank=float(rank))
         for pk, title, rank, passage in rows
     ]
+
+
+def evidence_search(
+    access: Access,
+    institution_id: int,
+    query: str,
+    *,
+    kind: str | None = None,
+    unit_id: int | None = None,
+    limit: int = 20,
+) -> list[Evidence]:
+    """The library's rows (selectors.evidence_list, within kind and unit) matching `query`,
+    best first, each with its matching `passage` (HTML: escaped, matched words in <mark>).
+    Two queries: the search, then the rows of its hits."""
+    hits = search(access, institution_id, query, limit=limit)
+    passages = {hit.evidence_id: hit.passage for hit in hits}
+    rows = evidence_list(access, institution_id, kind=kind, unit_id=unit_id)
+    found = {item.pk: item for item in rows.filter(pk__in=passages)}
+    ranked = [found[hit.evidence_id] for hit in hits if hit.evidence_id in found]
+    for item in ranked:
+        item.passage = passages[item.pk]
+    return ranked

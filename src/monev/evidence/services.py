@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
 from monev.evaluations.services.common import answer_for, check_self_assessment_open
 from monev.evidence import search, tasks
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
@@ -19,6 +18,7 @@ from monev.evidence.storage import store_upload, upload_name
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 DESCRIBED = (
     "title",
@@ -349,3 +349,39 @@ def evidence_unlink(
         before={"evidence": evidence_id, "levels": before},
         after={"evidence": evidence_id, "levels": after},
     )
+
+
+@transaction.atomic
+def evidence_set_levels(
+    *, actor, answer_id: int, evidence_id: int, levels, now: dt.datetime | None = None
+) -> list[int]:
+    """Let the evidence support the answer at exactly these levels: the missing ones linked,
+    the others of this answer unlinked, all or nothing. The checks and audit events are
+    evidence_link's and evidence_unlink's (one event for the link, one per level removed).
+    Returns the levels it now supports for this answer."""
+    wanted = {int(level) for level in levels}
+    linked = evidence_link(
+        actor=actor, answer_id=answer_id, evidence_id=evidence_id, levels=wanted, now=now
+    )
+    for level in sorted(set(linked) - wanted):
+        evidence_unlink(
+            actor=actor, answer_id=answer_id, evidence_id=evidence_id, level=level, now=now
+        )
+    return sorted(set(linked) & wanted)
+
+
+@transaction.atomic
+def evidence_upload_and_link(
+    *, actor, answer_id: int, institution_id: int, uploaded, levels, **description
+) -> Evidence:
+    """A new evidence item from an uploaded file (evidence_upload, `description` its title,
+    kind, unit...), linked to the answer at these levels (evidence_link), both or neither:
+    a refused link rolls back the item, its version, its file's row, the search entry and
+    the audit events. A blob newly written to storage stays unreferenced, as after any
+    interrupted store, until `monev evidence gc` removes it. `institution_id` is the
+    answer's institution (the link refuses evidence of another)."""
+    evidence = evidence_upload(
+        actor=actor, institution_id=institution_id, uploaded=uploaded, **description
+    )
+    evidence_link(actor=actor, answer_id=answer_id, evidence_id=evidence.pk, levels=levels)
+    return evidence

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from monev.evidence import views
+from monev.evidence import downloads, views
 
 app_name = "evidence"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("<id:evidence_id>/", views.detail, name="detail"),
     path("<id:evidence_id>/ubah/", views.update, name="update"),
     path("<id:evidence_id>/versi/", views.add_version, name="add_version"),
-    path("versi/<id:version_id>/unduh/", views.download, name="download"),
+    path("versi/<id:version_id>/unduh/", downloads.download, name="download"),
     path("jawaban/<id:answer_id>/tautkan/", views.answer_link, name="answer_link"),
     path("jawaban/<id:answer_id>/unggah/", views.answer_upload, name="answer_upload"),
     path(

@@ -1,5 +1,6 @@
 """Evidence (data dukung) pages: the institution's library, upload, an item's detail with its
-versions and where it is used, download, and linking evidence to an answer's levels.
+versions and where it is used, and linking evidence to an answer's levels (the download is
+evidence.downloads).
 
 Views stay thin: selectors to read, services to write (they check permissions, lock, version
 and audit). A refused file is explained beside the others, which are stored anyway."""
@@ -8,38 +9,32 @@ from __future__ import annotations
 
 from contextlib import closing
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from monev.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations import view_helpers as vh
 from monev.evidence import forms, search, selectors, services
-from monev.evidence.models import Evidence, EvidenceVersion, StoredFile
-from monev.evidence.names import download_name
-from monev.evidence.sniff import CONTENT_TYPES
+from monev.evidence.answer_section import evidence_library_choices
+from monev.evidence.models import Evidence, StoredFile
 from monev.evidence.storage import refusal
 from monev.evidence.uploads import body_filename, is_raw_body, receive_body
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.permissions import Access, Capability
-from monev.web.params import id_param, number_param
-from monev.web.security import FILE_POLICY
+from monev.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from monev.lib.params import id_param, number_param
 
 C = Capability
 PAGE_SIZE = 50
 TOO_LARGE = 413
-SERVED_CONTENT_TYPES = frozenset(CONTENT_TYPES.values())
 
 
 # --- shared helpers ------------------------------------------------------------------------
@@ -61,6 +56,19 @@ def _refusals(request: HttpRequest) -> list[dict]:
     """Files the upload handler skipped as they arrived (over the size limit)."""
     request.FILES  # noqa: B018 - parse the body first: the handler records while parsing
     return list(getattr(request, "upload_refusals", []))
+
+
+def _posted_file(request: HttpRequest, form, missing: str):
+    """The posted `file`, once the upload handler has let it through (413 otherwise), the form
+    is valid (422) and a file was chosen (422, `missing` saying which)."""
+    if refusals := _refusals(request):
+        raise refusal(refusals[0]["code"])
+    if not form.is_valid():
+        raise vh.invalid(form)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        raise InvalidInput(missing, details=[{"location": "file", "message": str(_("Required."))}])
+    return uploaded
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -106,17 +114,11 @@ def _filters(query, units) -> dict:
 def _search_rows(access: Access, institution_id: int, filters: dict) -> list[Evidence]:
     """The items matching the search (best first, within the filters), each with its
     matching passage (HTML escaped by the search, matched words in <mark>)."""
-    hits = search.search(access, institution_id, filters["q"], limit=PAGE_SIZE)
-    passages = {hit.evidence_id: hit.passage for hit in hits}
-    found = {
-        item.pk: item
-        for item in selectors.evidence_list(
-            access, institution_id, **_list_filters(filters)
-        ).filter(pk__in=passages)
-    }
-    rows = [found[hit.evidence_id] for hit in hits if hit.evidence_id in found]
+    rows = search.evidence_search(
+        access, institution_id, filters["q"], limit=PAGE_SIZE, **_list_filters(filters)
+    )
     for row in rows:
-        row.passage = mark_safe(passages[row.pk])  # noqa: S308 - escaped by search.py
+        row.passage = mark_safe(row.passage)  # noqa: S308 - escaped by search.py
     return rows
 
 
@@ -470,18 +472,8 @@ def add_version(request: HttpRequest, evidence_id: int) -> HttpResponse:
     if not can_change(found.access, found.evidence):
         raise Forbidden(_("Only the supplying unit or the coordinator can change this evidence."))
     form = forms.NewVersionForm(request.POST, auto_id="id_v_%s")
-    refusals = _refusals(request)
-    uploaded = request.FILES.get("file")
     try:
-        if refusals:
-            raise refusal(refusals[0]["code"])
-        if not form.is_valid():
-            raise vh.invalid(form)
-        if uploaded is None:
-            raise InvalidInput(
-                _("Choose the file of the new version."),
-                details=[{"location": "file", "message": str(_("Required."))}],
-            )
+        uploaded = _posted_file(request, form, _("Choose the file of the new version."))
         services.evidence_add_version(
             actor=request.user,
             evidence_id=evidence_id,
@@ -502,47 +494,6 @@ def add_version(request: HttpRequest, evidence_id: int) -> HttpResponse:
         )
     messages.success(request, _("New version stored; the older ones stay downloadable."))
     return redirect("evidence:detail", evidence_id=evidence_id)
-
-
-# --- download ------------------------------------------------------------------------------
-
-
-def content_disposition(name: str) -> str:
-    """attachment, with an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 5987)."""
-    fallback = (
-        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in name).strip()
-        or "file"
-    )
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
-def safe_content_type(sniffed: str) -> str:
-    """The sniffed type when it is one of the accepted kinds', else a type no browser renders
-    (a row imported or made before a kind was dropped keeps whatever it was stored with)."""
-    return sniffed if sniffed in SERVED_CONTENT_TYPES else "application/octet-stream"
-
-
-def download_response(version: EvidenceVersion) -> FileResponse:
-    stored = version.file
-    handle = default_storage.open(stored.storage_name, "rb")
-    response = FileResponse(handle, content_type=safe_content_type(stored.content_type))
-    response["Content-Length"] = str(stored.size)
-    # The name ends like the sniffed kind: a file is opened by its extension once saved.
-    name = download_name(version.original_name, stored.kind)
-    response["Content-Disposition"] = content_disposition(name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_POLICY
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_safe
-@login_required
-def download(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = selectors.version_for_download(request.user, version_id)
-    if not default_storage.exists(version.file.storage_name):
-        raise NotFound(_("The file is missing from storage; ask the administrator."))
-    return download_response(version)
 
 
 # --- on the answer page --------------------------------------------------------------------
@@ -575,7 +526,7 @@ def _answer_levels(answer_id: int, user) -> tuple[list, list]:
 @login_required
 def answer_link(request: HttpRequest, answer_id: int) -> HttpResponse:
     detail, levels = _answer_levels(answer_id, request.user)
-    library_items = vh.evidence_library_choices(detail)
+    library_items = evidence_library_choices(detail)
     form = forms.AnswerLinkForm(
         request.POST, library=library_items, levels=levels, auto_id="id_link_%s"
     )
@@ -618,37 +569,21 @@ def answer_unlink(request: HttpRequest, answer_id: int, evidence_id: int) -> Htt
 def answer_upload(request: HttpRequest, answer_id: int) -> HttpResponse:
     """Upload a file and link it to the answer's levels in one step."""
     detail, levels = _answer_levels(answer_id, request.user)
-    institution_id = detail.period.institution_id
     options = {
         "units": forms.supply_units(detail.institution_units, detail.access),
         "operator_only": C.MANAGE_EVIDENCE in detail.access.scoped,
     }
     form = forms.AnswerUploadForm(request.POST, levels=levels, auto_id="id_up_%s", **options)
-    refusals = _refusals(request)
-    uploaded = request.FILES.get("file")
     try:
-        if refusals:
-            raise refusal(refusals[0]["code"])
-        if not form.is_valid():
-            raise vh.invalid(form)
-        if uploaded is None:
-            raise InvalidInput(
-                _("Choose a file to upload."),
-                details=[{"location": "file", "message": str(_("Required."))}],
-            )
-        with transaction.atomic():  # both or neither
-            evidence = services.evidence_upload(
-                actor=request.user,
-                institution_id=institution_id,
-                uploaded=uploaded,
-                **form.values(),
-            )
-            services.evidence_link(
-                actor=request.user,
-                answer_id=answer_id,
-                evidence_id=evidence.pk,
-                levels=form.cleaned_data["levels"],
-            )
+        uploaded = _posted_file(request, form, _("Choose a file to upload."))
+        evidence = services.evidence_upload_and_link(
+            actor=request.user,
+            answer_id=answer_id,
+            institution_id=detail.period.institution_id,
+            uploaded=uploaded,
+            levels=form.cleaned_data["levels"],
+            **form.values(),
+        )
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden):
             raise
