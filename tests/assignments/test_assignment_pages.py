@@ -1,4 +1,5 @@
-"""The evaluator's assignment page, the bulk-creation page and the assessor's queue page."""
+"""The evaluator's assignment page and the assessor's queue page (the bulk-creation page:
+tests/imports/test_evaluator_import_page.py)."""
 
 from __future__ import annotations
 
@@ -148,17 +149,6 @@ def test_the_queue_page_reads_a_fixed_number_of_queries(
     client = client_for(evaluators.assessor)
     with django_assert_num_queries(7):
         assert client.get(reverse("assessor:queue")).status_code == 200
-
-
-def test_the_bulk_import_page(evaluators):
-    client = client_for(evaluators.national)
-    page = client.get(reverse("assignments:imports")).content.decode()
-    assert "/evaluasi-nasional/impor/institutions/" in page
-    assert "/evaluasi-nasional/impor/assessor-assignments/" in page
-    assert (
-        client_for(evaluators.world.koordinator).get(reverse("assignments:imports")).status_code
-        == 403
-    )
 
 
 def test_a_bad_period_is_not_found(evaluators):

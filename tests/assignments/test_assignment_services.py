@@ -8,9 +8,9 @@ from assign_support import grant, make_evaluators
 from monev.assignments import services
 from monev.assignments.models import AssessorAssignment
 from monev.audit.models import AuditEvent
-from monev.errors import Forbidden, InvalidInput, NotFound
 from monev.evaluations import services as evaluation_services
 from monev.institutions.models import Membership, Role
+from monev.lib.errors import Forbidden, InvalidInput, NotFound
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_an_assessor_of_another_institution_keeps_that_membership(evaluators):
 
 
 def test_a_change_from_a_stale_view_is_refused_and_loses_nothing(evaluators):
-    from monev.errors import Conflict
+    from monev.lib.errors import Conflict
 
     world, assessor = evaluators.world, evaluators.assessor
     assignment, _ = services.assignment_set(

@@ -8,9 +8,9 @@ import pytest
 
 from monev.assignments.models import AssessorAssignment
 from monev.assignments.selectors import may_assess
-from monev.errors import Forbidden
 from monev.evaluations import services
 from monev.evaluations.instruments import instrument_of
+from monev.lib.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
-"""The external values page, the import page, the API, the overview and dashboard summary:
-permissions (role and scope), the default shown until a value arrives, the provisional flag,
-and a constant number of queries however many results there are."""
+"""The external values page, the API, the overview and dashboard summary: permissions (role
+and scope), the default shown until a value arrives, the provisional flag, and a constant
+number of queries however many results there are. The import of many institutions' results:
+tests/imports/test_external_import_page.py."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from external_support import answer, csv_file, evaluator, pemdi_period, set_province
+from external_support import answer, evaluator, pemdi_period, set_province
 
 from monev.external import services
 from monev.external.models import ExternalResult
-from monev.imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -135,28 +135,6 @@ def test_the_answer_page_says_where_the_value_comes_from(world):
     assert "Nilai impor: 3,75 (tahun data 2025)." in text
 
 
-def test_the_import_page_previews_and_discards(world, tmp_path):
-    scoped = evaluator("eval-pusat", "nasional")
-    client = client_for(scoped)
-    assert client.get(reverse("external:imports")).status_code == 200
-    assert client_for(world.operator).get(reverse("external:imports")).status_code == 403
-    path = csv_file(
-        tmp_path / "sdi.csv",
-        [
-            ["Kode Instansi", "Indikator", "Tahun Data", "Nilai Sumber"],
-            ["kota-contoh", "5", "2025", "68,75"],
-        ],
-    )
-    with path.open("rb") as fh:
-        response = client.post(reverse("external:import_upload"), {"file": fh})
-    batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response.url == reverse("imports:batch", args=[batch.pk])
-    page = client.get(response.url).content.decode()
-    assert "Pemerintah Kota Contoh" in page
-    discarded = client.post(reverse("imports:discard", args=[batch.pk]))
-    assert discarded.url == reverse("external:imports")
-
-
 # --- API ------------------------------------------------------------------------------------
 
 
@@ -208,26 +186,6 @@ def test_api_list_runs_a_constant_number_of_queries(world):
     assert count_queries(lambda: client.get(url)) == few
 
 
-def test_api_import_previews_then_applies(world, tmp_path):
-    period = pemdi_period(world)
-    client = client_for(world.koordinator)
-    path = csv_file(
-        tmp_path / "sdi.csv",
-        [
-            ["Kode Instansi", "Indikator", "Tahun Data", "Nilai Sumber"],
-            ["kota-contoh", "5", "2025", "25"],
-        ],
-    )
-    with path.open("rb") as fh:
-        response = client.post(f"{BASE}/external-results/import", {"file": fh})
-    assert response.status_code == 201
-    body = response.json()
-    assert body["kind"] == "external" and body["can_apply"] and body["counts"]["create"] == 1
-    applied = client.post(f"{BASE}/imports/{body['id']}/apply")
-    assert applied.status_code == 200
-    assert answer(period, "5").level == Decimal("2.00")
-
-
 def test_the_overview_runs_a_constant_number_of_queries_with_external_results(world):
     period = pemdi_period(world)
     client = client_for(world.koordinator)
@@ -244,6 +202,5 @@ def test_the_template_of_the_kind_downloads_and_evaluators_see_the_nav_link(worl
     client = client_for(evaluator("eval-pusat", "nasional"))
     response = client.get(reverse("imports:template", args=["external"]))
     assert response.status_code == 200
-    assert (
-        reverse("external:imports") in client.get(reverse("evaluations:periods")).content.decode()
-    )
+    periods = client.get(reverse("evaluations:periods")).content.decode()
+    assert reverse("external_imports:page") in periods

@@ -18,10 +18,10 @@ from external_support import (
     set_province,
 )
 
-from monev.errors import Forbidden
 from monev.external.models import ExternalResult
 from monev.imports import services
 from monev.institutions.models import Institution
+from monev.lib.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 

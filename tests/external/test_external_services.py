@@ -11,7 +11,6 @@ from django.utils import translation
 from external_support import answer, evaluator, pemdi_period, set_province
 
 from monev.audit.models import AuditEvent
-from monev.errors import Forbidden, InvalidInput, NotFound
 from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations import services as evaluation_services
 from monev.evaluations.models import Answer
@@ -19,6 +18,7 @@ from monev.evidence.models import Evidence
 from monev.external import selectors, services
 from monev.external.models import ExternalResult
 from monev.institutions.access import access_for
+from monev.lib.errors import Forbidden, InvalidInput, NotFound
 from monev.planning import services as planning_services
 
 pytestmark = pytest.mark.django_db

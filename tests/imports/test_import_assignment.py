@@ -6,10 +6,10 @@ import pytest
 from import_support import actions, csv_file, preview, rejected, xlsx
 
 from monev.audit.models import AuditEvent
-from monev.errors import Forbidden
 from monev.evaluations.models import AnswerUnit
 from monev.imports import services
 from monev.institutions.models import Unit
+from monev.lib.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 

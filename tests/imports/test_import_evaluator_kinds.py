@@ -207,7 +207,7 @@ def test_someone_without_an_evaluator_scope_gets_every_row_rejected(evaluators, 
     client.force_login(evaluators.world.koordinator)
     with path.open("rb") as fh:
         response = client.post(
-            reverse("assignments:import_upload", args=["institutions"]), {"file": fh}
+            reverse("evaluator_imports:upload", args=["institutions"]), {"file": fh}
         )
     assert response.status_code == 403
 
@@ -223,7 +223,7 @@ def test_the_page_and_the_api_upload_and_apply(evaluators, tmp_path):
     client.force_login(evaluators.jabar)
     with path.open("rb") as fh:
         response = client.post(
-            reverse("assignments:import_upload", args=["institutions"]), {"file": fh}
+            reverse("evaluator_imports:upload", args=["institutions"]), {"file": fh}
         )
     assert response.status_code == 302
     batch_page = client.get(response["Location"])

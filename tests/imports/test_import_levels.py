@@ -23,12 +23,12 @@ from import_support import (
 from openpyxl import Workbook
 
 from monev.audit.models import AuditEvent
-from monev.errors import Forbidden, InvalidTransition, NotFound
 from monev.evaluations import services as evaluation_services
 from monev.evaluations.models import Answer, Milestone
 from monev.imports import services
 from monev.imports.models import ImportBatch
 from monev.institutions.access import access_for
+from monev.lib.errors import Forbidden, InvalidTransition, NotFound
 from monev.reports import self_assessment
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from import_support import actions, csv_file, make_user, preview, rejected, xlsx
 
 from monev.accounts.models import User
 from monev.audit.models import AuditEvent
-from monev.errors import Forbidden
 from monev.imports import services
 from monev.imports.models import ImportBatch
 from monev.institutions.models import Membership, Unit
+from monev.lib.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from monev.web.security import FILE_POLICY, csp_directives
+from monev.lib.downloads import FILE_POLICY
+from monev.web.security import csp_directives
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "monev" / "templates"
 # PDF reports are rendered by WeasyPrint on the server, never served as HTML: their <style>

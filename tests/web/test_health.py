@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from monev.environment import envnetworks
 from monev.evidence import tasks
+from monev.lib.environment import envnetworks
 from monev.web import health
 
 pytestmark = pytest.mark.django_db

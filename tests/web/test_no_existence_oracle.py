@@ -39,7 +39,7 @@ PAGE_KINDS = {
     "imports:institution_upload": "people",
     "imports:template": "levels",
     "imports:template_json": "tauval",
-    "assignments:import_upload": "assessor-assignments",
+    "evaluator_imports:upload": "assessor-assignments",
     "reports:download": "self-assessment",
 }
 API_KINDS = {

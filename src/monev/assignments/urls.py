@@ -4,13 +4,12 @@ from monev.assignments import views
 
 app_name = "assignments"
 
-# Mounted at /evaluasi-nasional/ (the evaluator's pages; other apps mount pages there too).
+# Mounted at /evaluasi-nasional/ (the evaluator's pages; other apps mount pages there too:
+# benchmarking, and the evaluator's import page of monev.imports.urls.evaluator_patterns).
 urlpatterns = [
     path("penugasan/", views.board, name="board"),
     path("penugasan/tetapkan/", views.assign, name="assign"),
     path("penugasan/<id:assignment_id>/hapus/", views.unassign, name="unassign"),
-    path("impor/", views.imports_page, name="imports"),
-    path("impor/<slug:kind>/", views.import_upload, name="import_upload"),
 ]
 
 # Mounted at /asesor/ under the namespace "assessor".

@@ -1,5 +1,6 @@
-"""The evaluator's pages (assessor assignments, bulk creation from files) and the assessor's
-queue across institutions. Thin: selectors read, services write."""
+"""The evaluator's assessor assignments page and the assessor's queue across institutions
+(the evaluator's bulk creation from files is monev.imports.evaluator_views). Thin: selectors
+read, services write."""
 
 from __future__ import annotations
 
@@ -18,13 +19,10 @@ from monev.accounts.models import User
 from monev.assignments import selectors, services
 from monev.assignments.forms import AssignForm, BoardFilter, QueueFilter
 from monev.assignments.models import AssessorAssignment
-from monev.errors import DomainError, InvalidInput, NotFound
 from monev.evaluations import view_helpers as vh
 from monev.evaluations.models import Period
-from monev.imports import selectors as import_selectors
-from monev.imports import services as import_services
-from monev.imports.uploads import refused_upload, upload_path
-from monev.web.params import id_param
+from monev.lib.errors import DomainError, InvalidInput, NotFound
+from monev.lib.params import id_param
 
 
 def _board_filters(request: HttpRequest) -> dict:
@@ -135,47 +133,6 @@ def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
         % {"user": assignment.assessor.username, "period": assignment.period},
     )
     return redirect(_back(request))
-
-
-# --- bulk creation from files --------------------------------------------------------------
-
-
-def _kinds() -> list:
-    return [import_services.KINDS[name] for name in import_services.EVALUATOR_KINDS]
-
-
-def _render_imports(request, *, error=None, status=200) -> HttpResponse:
-    recent = import_selectors.recent_batches(request.user, institution_id=None)
-    recent = [b for b in recent if b.kind in import_services.EVALUATOR_KINDS]
-    for batch in recent:
-        batch.title = import_services.KINDS[batch.kind].title
-    context = {"kinds": _kinds(), "recent": recent, "error": error}
-    return render(request, "assignments/imports.html", context, status=status)
-
-
-@require_safe
-@login_required
-def imports_page(request: HttpRequest) -> HttpResponse:
-    selectors.require_evaluator(request.user)
-    return _render_imports(request)
-
-
-@require_POST
-@login_required
-def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
-    selectors.require_evaluator(request.user)
-    import_services.kind_of(kind, "evaluator")
-    try:
-        if message := refused_upload(request):
-            raise InvalidInput(message, details=[{"location": "file", "message": message}])
-        uploaded = request.FILES.get("file")
-        with upload_path(uploaded) as path:
-            batch = import_services.import_preview(
-                actor=request.user, kind=kind, path=path, filename=uploaded.name
-            )
-    except InvalidInput as error:
-        return _render_imports(request, error=error, status=422)
-    return redirect("imports:batch", batch_id=batch.pk)
 
 
 # --- the assessor's queue ------------------------------------------------------------------

@@ -1,9 +1,8 @@
 """External values through the API: the same selectors and services as the pages.
 
 GET/POST /institutions/{id}/external-results: each imported indicator's results (history
-included) and the one in use; record a new result. POST /external-results/import: the file
-import of many institutions' results (the imports framework's `external` kind: a preview,
-then POST /imports/{batch_id}/apply)."""
+included) and the one in use; record a new result. The file import of many institutions'
+results (POST /external-results/import) is monev.imports.api's."""
 
 from __future__ import annotations
 
@@ -11,10 +10,9 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, DecimalIn, Id
 from monev.external import selectors, services
 from monev.external.models import ExternalResult
-from monev.imports import api as imports_api
+from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, DecimalIn, Id
 
 router = Router(tags=["external values"])
 
@@ -161,18 +159,3 @@ def result_create(request, institution_id: Id, payload: ExternalResultIn):
         instrument=payload.instrument,
     )
     return Status(201, _result(result))
-
-
-@router.post(
-    "/external-results/import",
-    response={201: imports_api.ImportOut, 200: imports_api.ImportOut, **imports_api.UPLOAD_ERRORS},
-    summary="Import many institutions' external results from a file",
-    openapi_extra=imports_api.UPLOAD_BODY,
-)
-def result_import(request):
-    """Columns Kode Instansi, Indikator, Tahun Data, Nilai Sumber, Nilai Indikator,
-    Sumber/Keterangan; one row per institution, indicator and data year. Rows of institutions
-    the caller may not record for are rejected one by one. 201 with the preview (nothing
-    written; apply with POST /imports/{batch_id}/apply), or with dry_run=false applied at once
-    if no row is rejected (all or nothing)."""
-    return imports_api._upload(request, "external")

@@ -1,6 +1,6 @@
 """External values pages: an institution's results of other agencies' indices (history per
-indicator, the form to record one) and the file import of many institutions' results.
-Thin: selectors read, monev.external.services and monev.imports.services write."""
+indicator, the form to record one); the file import of many institutions' results is
+monev.imports.external_views. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
@@ -11,16 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.errors import Forbidden, InvalidInput
 from monev.evidence.models import Evidence
 from monev.external import selectors, services
 from monev.external.forms import FIELDS, ResultForm
-from monev.imports import selectors as import_selectors
-from monev.imports import services as import_services
-from monev.imports.uploads import refused_upload, upload_path
-from monev.institutions.models import Membership
-from monev.institutions.permissions import Access
-from monev.web.params import number_param
+from monev.lib.errors import Forbidden, InvalidInput
+from monev.lib.params import number_param
 
 
 def _evidence(view) -> list[Evidence]:
@@ -101,65 +96,3 @@ def record(request: HttpRequest, institution_id: int) -> HttpResponse:
 
 def _year(text: str) -> int | None:
     return number_param(text)
-
-
-# --- the import of many institutions ------------------------------------------------------
-
-
-def _may_import(user) -> bool:
-    """An evaluator, or a koordinator (admin) of at least one institution: the rows are then
-    checked one by one against what the user may record for."""
-    if getattr(user, "evaluator_scope", ""):
-        return True
-    grouped: dict[int, list] = {}
-    for membership in Membership.objects.filter(user=user).only("institution_id", "role"):
-        grouped.setdefault(membership.institution_id, []).append(membership)
-    return any(selectors.can_record(Access(ms)) for ms in grouped.values())
-
-
-def _render_imports(request, *, error=None, status=200):
-    kind = import_services.KINDS["external"]
-    context = {
-        "kind": kind,
-        "kinds": [kind],
-        "recent": _titled(import_selectors.recent_batches(request.user, institution_id=None)),
-        "error": error,
-    }
-    return render(request, "external/imports.html", context, status=status)
-
-
-def _titled(batches):
-    batches = [b for b in batches if b.kind == "external"]
-    for batch in batches:
-        batch.title = import_services.KINDS[batch.kind].title
-    return batches
-
-
-@require_safe
-@login_required
-def imports_page(request: HttpRequest) -> HttpResponse:
-    if not _may_import(request.user):
-        raise Forbidden(_("Your role does not allow this."))
-    return _render_imports(request)
-
-
-@require_POST
-@login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    if not _may_import(request.user):
-        raise Forbidden(_("Your role does not allow this."))
-    if message := refused_upload(request):
-        error = InvalidInput(message, details=[{"location": "file", "message": message}])
-        return _render_imports(request, error=error, status=422)
-    uploaded = request.FILES.get("file")
-    try:
-        with upload_path(uploaded) as path:
-            batch = import_services.import_preview(
-                actor=request.user,
-                kind="external",
-                path=path,
-                filename=uploaded.name,
-            )
-    except InvalidInput as error:
-        return _render_imports(request, error=error, status=422)
-    return redirect("imports:batch", batch_id=batch.pk)

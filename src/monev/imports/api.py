@@ -4,7 +4,8 @@ POST a file (multipart field `file`) to /imports/periods/{id}/{kind} or
 /imports/institutions/{id}/{kind}: with `dry_run=true` (the default) the answer is the preview
 report (batch id, changes, every rejected row with its row, column and message) and nothing is
 written; POST /imports/{batch_id}/apply then writes it, all or nothing. With `dry_run=false` a
-file without rejected rows is applied at once.
+file without rejected rows is applied at once. POST /external-results/import is the
+`external` kind for many institutions, documented with the external values.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from typing import Literal
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id
-from monev.errors import InvalidInput
 from monev.imports import services
 from monev.imports.models import ImportBatch
 from monev.imports.report import Report
 from monev.imports.uploads import refused_upload, too_large_message, upload_path
 from monev.imports.workbooks import JSON, XLSX, template_response
+from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id
+from monev.lib.errors import InvalidInput
 
 router = Router(tags=["imports"])
+# Mounted after monev.external's router, so the document lists it with the external values.
+external_results_router = Router(tags=["external values"])
 
 PeriodKind = Literal[tuple(services.PERIOD_KINDS)]  # type: ignore[valid-type]
 InstitutionKind = Literal[tuple(services.INSTITUTION_KINDS)]  # type: ignore[valid-type]
@@ -224,6 +227,23 @@ def import_for_evaluator(request, kind: EvaluatorKind):  # type: ignore[valid-ty
 
     require_evaluator(request.auth)
     return _upload(request, kind)
+
+
+@external_results_router.post(
+    "/external-results/import",
+    response={201: ImportOut, 200: ImportOut, **UPLOAD_ERRORS},
+    summary="Import many institutions' external results from a file",
+    openapi_extra=UPLOAD_BODY,
+    # The id it had in monev.external.api, so that generated clients keep their method name.
+    operation_id="monev_external_api_result_import",
+)
+def result_import(request):
+    """Columns Kode Instansi, Indikator, Tahun Data, Nilai Sumber, Nilai Indikator,
+    Sumber/Keterangan; one row per institution, indicator and data year. Rows of institutions
+    the caller may not record for are rejected one by one. 201 with the preview (nothing
+    written; apply with POST /imports/{batch_id}/apply), or with dry_run=false applied at once
+    if no row is rejected (all or nothing)."""
+    return _upload(request, "external")
 
 
 @router.get(

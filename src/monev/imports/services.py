@@ -16,7 +16,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.errors import InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.models import Period
 from monev.evaluations.selectors import period_for_user
 from monev.imports.kinds.assessors import AssessorAssignmentsImport
@@ -34,6 +33,7 @@ from monev.imports.parsing import MAX_BYTES, MAX_ROWS, Unreadable
 from monev.imports.report import Rejection, Report
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Institution
+from monev.lib.errors import InvalidInput, InvalidTransition, NotFound
 
 KINDS: dict[str, ImportKind] = {
     kind.name: kind

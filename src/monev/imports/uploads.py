@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import InvalidInput
 from monev.imports.parsing import MAX_BYTES, Unreadable
 from monev.imports.services import unreadable_message
+from monev.lib.errors import InvalidInput
 
 
 def too_large_message() -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monev.imports import views
+from monev.imports import evaluator_views, external_views, views
 
 app_name = "imports"
 
@@ -23,4 +23,16 @@ urlpatterns = [
         {"extension": "json"},
         name="template_json",
     ),
+]
+
+# The import pages of many institutions, under the pages of their audience (src/monev/urls.py):
+# the evaluator's at /evaluasi-nasional/impor/ (namespace "evaluator_imports"), the external
+# values' at /nilai-eksternal/impor/ (namespace "external_imports").
+evaluator_patterns = [
+    path("", evaluator_views.page, name="page"),
+    path("<slug:kind>/", evaluator_views.upload, name="upload"),
+]
+external_patterns = [
+    path("", external_views.page, name="page"),
+    path("external/", external_views.upload, name="upload"),
 ]

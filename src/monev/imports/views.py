@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.errors import InvalidInput, InvalidTransition
 from monev.evaluations import view_helpers as vh
 from monev.imports import selectors, services
 from monev.imports.report import Report
@@ -18,6 +17,7 @@ from monev.imports.uploads import refused_upload, upload_path
 from monev.imports.workbooks import template_extension, template_response
 from monev.institutions.access import access_for, institution_for_user, require
 from monev.institutions.permissions import Capability
+from monev.lib.errors import InvalidInput, InvalidTransition
 
 C = Capability
 

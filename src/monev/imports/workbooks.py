@@ -10,7 +10,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from monev.imports.kinds.base import ImportKind
-from monev.spreadsheets import keep_text
+from monev.lib.downloads import bytes_download
+from monev.lib.spreadsheets import keep_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAMES = {
@@ -33,15 +34,11 @@ def template_extension(kind: ImportKind) -> str:
 def template_response(kind: ImportKind) -> HttpResponse:
     """The template as a download (the page and the API): a workbook, or for a JSON kind an
     example file."""
+    filename = TEMPLATE_NAMES.get(kind.name, f"templat-{kind.name}.{template_extension(kind)}")
     if kind.file_format == "json":
         body = json.dumps(kind.example(), ensure_ascii=False, indent=2) + "\n"
-        response = HttpResponse(body.encode("utf-8"), content_type=f"{JSON}; charset=utf-8")
-    else:
-        response = HttpResponse(template_workbook(kind), content_type=XLSX)
-    extension = template_extension(kind)
-    filename = TEMPLATE_NAMES.get(kind.name, f"templat-{kind.name}.{extension}")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return bytes_download(body.encode("utf-8"), filename, f"{JSON}; charset=utf-8")
+    return bytes_download(template_workbook(kind), filename, XLSX)
 
 
 def template_workbook(kind: ImportKind) -> bytes:

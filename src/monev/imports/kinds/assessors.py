@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments import services as assignment_services
 from monev.assignments.models import AssessorAssignment
-from monev.errors import DomainError
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Period
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
@@ -22,6 +21,7 @@ from monev.imports.kinds.evaluator import institution_and_year, institutions_by_
 from monev.imports.report import Action, Report
 from monev.institutions.models import Membership, Role
 from monev.institutions.permissions import Capability
+from monev.lib.errors import DomainError
 
 COLUMNS = Columns(
     aliases={
@@ -43,7 +43,7 @@ class AssessorAssignmentsImport(ImportKind):
     name = "assessor-assignments"
     scope = "evaluator"
     many_institutions = True
-    page = "assignments:imports"
+    page = "evaluator_imports:page"
     title = _("Assessor assignments")
     description = _(
         "External assessors per institution and year, with the aspects they judge (a comma "

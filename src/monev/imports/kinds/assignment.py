@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import DomainError
 from monev.evaluations import services
 from monev.evaluations.models import AnswerUnit
 from monev.evaluations.services.answers import assignment_fingerprint
@@ -15,6 +14,7 @@ from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_he
 from monev.imports.parsing import cell, normalise
 from monev.imports.report import Action, Report
 from monev.institutions.permissions import Capability
+from monev.lib.errors import DomainError
 
 INDICATOR = ("No. Indikator", "Nomor Indikator", "Indikator", "Indicator", "No", "Nomor")
 LONG = Columns(

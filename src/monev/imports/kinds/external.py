@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import DomainError
 from monev.external import services
 from monev.external.models import ExternalResult
 from monev.external.selectors import DEFAULT_INSTRUMENT, can_record, latest_instrument
@@ -22,6 +21,7 @@ from monev.imports.report import Action, Report
 from monev.institutions.access import scope_filter
 from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import DomainError
 
 COLUMNS = Columns(
     aliases={
@@ -51,7 +51,7 @@ class ExternalImport(ImportKind):
     # The rows name their institutions: the import needs no target institution (the evaluator
     # of a province or the nation loads many at once), and each row is checked on its own.
     many_institutions = True
-    page = "external:imports"
+    page = "external_imports:page"
     title = _("External values (SDI, SJIG, statistics index)")
     description = _(
         "Results of other agencies' indices for the imported indicators, one row per "

@@ -12,13 +12,13 @@ from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
 from monev.assignments import services as assignment_services
-from monev.errors import DomainError
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.kinds.evaluator import institutions_by_code
 from monev.imports.parsing import normalise
 from monev.imports.report import Action, Report
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
+from monev.lib.errors import DomainError
 
 COLUMNS = Columns(
     aliases={
@@ -56,7 +56,7 @@ class InstitutionsImport(ImportKind):
     name = "institutions"
     scope = "evaluator"
     many_institutions = True
-    page = "assignments:imports"
+    page = "evaluator_imports:page"
     title = _("Institutions")
     description = _(
         "New institutions, or corrections to existing ones (by code; empty cells keep the "

@@ -12,16 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.engine import value_problem
 from monev.core.model import ValueType
 from monev.core.numbers import ExactDecimal, NotExact, parse_value, value_text
-from monev.errors import DomainError
 from monev.evaluations import services
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit
 from monev.evaluations.services.common import self_assessment_window
-from monev.external.labels import imported_refusal
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.parsing import parse_decimal
 from monev.imports.report import Action, Report
 from monev.institutions.permissions import Capability
+from monev.instruments.external_indices import imported_refusal
+from monev.lib.errors import DomainError
 
 Status = Answer.Status
 

@@ -13,13 +13,13 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from monev.accounts.models import User
-from monev.errors import DomainError
 from monev.imports import writes
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.parsing import normalise
 from monev.imports.report import Action, Report
 from monev.institutions.models import Membership, Role
 from monev.institutions.permissions import Capability
+from monev.lib.errors import DomainError
 
 UNITS = Columns(
     aliases={

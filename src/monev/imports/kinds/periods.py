@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.engine import score_problem
-from monev.errors import DomainError, InvalidInput
 from monev.evaluations import services as evaluation_services
 from monev.evaluations.instruments import resolve_instrument
 from monev.evaluations.models import Milestone, Period
@@ -25,6 +24,7 @@ from monev.imports.parsing import parse_decimal
 from monev.imports.report import Action, Report
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import schedule_milestones
+from monev.lib.errors import DomainError, InvalidInput
 
 K = Milestone.Kind
 MILESTONES = {
@@ -95,7 +95,7 @@ class PeriodsImport(ImportKind):
     name = "periods"
     scope = "evaluator"
     many_institutions = True
-    page = "assignments:imports"
+    page = "evaluator_imports:page"
     title = _("Periods")
     description = _(
         "New evaluation or monitoring periods per institution and year, with the instrument, "

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import DomainError
 from monev.evaluations.models import PublishedResult
 from monev.imports import writes
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
@@ -18,6 +17,7 @@ from monev.imports.parsing import parse_decimal, parse_int
 from monev.imports.report import Action, Report
 from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import DomainError
 
 COLUMNS = Columns(
     aliases={

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monev.errors import DomainError
 from monev.imports import services
 from monev.imports.report import Report
 from monev.institutions.models import Institution
+from monev.lib.errors import DomainError
 
 ACTIONS = {"create": "new", "update": "changed", "add": "added", "remove": "removed"}
 
