@@ -8,8 +8,8 @@ from django.core.signing import get_cookie_signer
 from django.http import HttpResponse
 from django.urls import resolve
 
-from monev import db_router
-from monev.db_router import ReplicaMiddleware, ReplicaRouter
+from monev.lib import db_router
+from monev.lib.db_router import ReplicaMiddleware, ReplicaRouter
 
 router = ReplicaRouter()
 

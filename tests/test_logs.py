@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from monev.logs import JsonFormatter, RequestContextFilter, _request_id, logging_config
+from monev.lib.logs import JsonFormatter, RequestContextFilter, _request_id, logging_config
 
 
 def record(message="saved %s", *args, **extra) -> logging.LogRecord:
@@ -106,7 +106,7 @@ def test_logging_a_request_never_looks_the_user_up(rf):
     from django.contrib.auth.models import AnonymousUser
     from django.utils.functional import SimpleLazyObject
 
-    from monev.logs import _user_id
+    from monev.lib.logs import _user_id
 
     def fail():
         raise AssertionError("the user was looked up for the log line")

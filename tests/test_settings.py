@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from monev.environment import envbool, envint, envlist, envsecret
+from monev.lib.environment import envbool, envint, envlist, envsecret
 
 
 def test_it_reads_booleans_and_refuses_anything_else(monkeypatch):

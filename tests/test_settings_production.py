@@ -12,7 +12,7 @@ import dj_database_url
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from monev import production
+from monev.lib import production
 
 S3_ENV = {
     "MONEV_STORAGE": "s3",

@@ -19,13 +19,14 @@ from monev.api_base import CODES_BY_STATUS, MonevApi
 from monev.assignments.api import router as assignments_router
 from monev.benchmarking.api import router as benchmarking_router
 from monev.core.engine import ScoringInputError
-from monev.errors import DomainError
 from monev.evaluations.api import answers_router, periods_router
 from monev.evidence.api import router as evidence_router
 from monev.external.api import router as external_router
+from monev.imports.api import external_results_router
 from monev.imports.api import router as imports_router
 from monev.instruments.api import router as instruments_router
 from monev.instruments.selectors import InstrumentNotFound
+from monev.lib.errors import DomainError
 from monev.monitoring.api import router as monitoring_router
 from monev.planning.api import router as planning_router
 from monev.reports.api import router as reports_router
@@ -149,6 +150,7 @@ api.add_router("", imports_router)
 api.add_router("", assignments_router)
 api.add_router("", benchmarking_router)
 api.add_router("", external_router)
+api.add_router("", external_results_router)
 api.add_router("", reports_router)
 api.add_router("", reports_pdf_router)
 api.add_router("", transition_router)

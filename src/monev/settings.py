@@ -15,11 +15,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from monev import production
 from monev.accounts.oidc_config import oidc_settings
-from monev.environment import envbool, envint, envlist, envnetworks, envsecret
-from monev.logs import logging_config
-from monev.paths import data_dir
+from monev.lib import production
+from monev.lib.environment import envbool, envint, envlist, envnetworks, envsecret
+from monev.lib.logs import logging_config
+from monev.lib.paths import data_dir
 from monev.web.security import csp_directives
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "monev.assignments",
     "monev.benchmarking",
     "monev.transition",
+    "monev.demo",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -87,15 +88,15 @@ MIDDLEWARE = [
     # Static files straight after the security headers: no session or database work for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # An id for every request (X-Request-ID), in its log lines and its response.
-    "monev.logs.RequestLogMiddleware",
+    "monev.lib.logs.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monev.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # The dashboards read from the replica when one is configured (monev/db_router.py).
-    "monev.db_router.ReplicaMiddleware",
+    # The dashboards read from the replica when one is configured (monev/lib/db_router.py).
+    "monev.lib.db_router.ReplicaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "monev.web.security.SecurityHeadersMiddleware",
@@ -153,7 +154,7 @@ DATABASES = {"default": _database()}
 _replica = production.replica_database(os.environ, DATABASES["default"], dj_database_url.parse)
 if _replica:
     DATABASES["replica"] = _replica
-DATABASE_ROUTERS = ["monev.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["monev.lib.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -180,7 +181,7 @@ STATIC_ROOT = Path(os.environ.get("MONEV_STATIC_ROOT") or DATA_DIR / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Evidence on disk in DATA_DIR/files or in an S3-compatible bucket (MONEV_STORAGE=s3);
-# static files hashed for far-future caching by WhiteNoise in production (monev/production.py).
+# static files hashed for far-future caching by WhiteNoise in production (monev/lib/production.py).
 STORAGES = production.storages(os.environ, DATA_DIR, envsecret, debug=DEBUG)
 WHITENOISE_USE_FINDERS = not production.static_manifest(os.environ, debug=DEBUG)
 
@@ -279,7 +280,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": csp_directives(globals().get("OIDC_OP_AUTHORIZATION_ENDPOINT")),
 }
 
-# Human-readable lines, or one JSON object per line with MONEV_LOG_FORMAT=json (monev/logs.py).
+# Human-readable lines, or one JSON object per line with MONEV_LOG_FORMAT=json (monev/lib/logs.py).
 LOGGING = logging_config(
     os.environ.get("MONEV_LOG_FORMAT", "text"), os.environ.get("MONEV_LOG_LEVEL", "INFO")
 )

@@ -6,6 +6,7 @@ from monev.accounts import sso_views
 from monev.api import api
 from monev.assignments import urls as assignment_urls
 from monev.evaluations import urls as evaluation_urls
+from monev.imports import urls as import_urls
 from monev.web import health
 from monev.web import views as web_views
 
@@ -22,9 +23,13 @@ urlpatterns = [
     path("rencana/", include("monev.planning.urls")),
     path("laporan/", include("monev.reports.urls")),
     path("impor/", include("monev.imports.urls")),
+    path("nilai-eksternal/impor/", include((import_urls.external_patterns, "external_imports"))),
     path("nilai-eksternal/", include("monev.external.urls")),
     path("peralihan/", include("monev.transition.urls")),
     path("akun/", include("monev.accounts.urls")),
+    path(
+        "evaluasi-nasional/impor/", include((import_urls.evaluator_patterns, "evaluator_imports"))
+    ),
     path("evaluasi-nasional/", include("monev.assignments.urls")),
     path("evaluasi-nasional/", include("monev.benchmarking.urls")),
     path("asesor/", include((assignment_urls.assessor_patterns, "assessor"))),

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from monev.audit.models import AuditEvent
-from monev.errors import (
+from monev.evaluations import services
+from monev.evaluations.models import Answer, Comment
+from monev.lib.errors import (
     Conflict,
     DeadlinePassed,
     Forbidden,
@@ -16,8 +18,6 @@ from monev.errors import (
     InvalidTransition,
     NotFound,
 )
-from monev.evaluations import services
-from monev.evaluations.models import Answer, Comment
 
 Status = Answer.Status
 AFTER_CLOSE = datetime(2099, 6, 1, tzinfo=UTC)

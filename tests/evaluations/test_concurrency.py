@@ -17,10 +17,10 @@ from django.db import connection
 
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
-from monev.errors import Conflict
 from monev.evaluations import services
 from monev.evaluations.models import Answer
 from monev.evaluations.services import answers as answer_services
+from monev.lib.errors import Conflict
 
 
 def _skip_reason() -> str | None:

@@ -15,12 +15,12 @@ from items_support import A, R, build_pemdi, decide, judge
 from api_support import Api
 from monev.audit.models import AuditEvent
 from monev.core.numbers import ExactDecimal, exact_fraction, parse_value
-from monev.errors import InvalidInput
 from monev.evaluations import selectors, services
 from monev.evaluations.fields import exact_value
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass
 from monev.institutions.access import access_for
+from monev.lib.errors import InvalidInput
 
 SEVEN_SIXTHS = Fraction(7, 6)
 

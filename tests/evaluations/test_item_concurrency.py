@@ -12,11 +12,11 @@ from items_support import A, R, build_pemdi, decide
 from test_concurrency import _skip_reason, at_once
 
 from monev.assignments.models import AssessorAssignment
-from monev.errors import Conflict
 from monev.evaluations import services
 from monev.evaluations.models import AssessorPass, ItemJudgement
 from monev.evaluations.services import items as item_services
 from monev.institutions.models import Role
+from monev.lib.errors import Conflict
 from people_support import grant, make_user
 
 pytestmark = [

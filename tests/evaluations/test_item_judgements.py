@@ -11,10 +11,10 @@ from items_support import A, R, build_pemdi, decide, judge
 
 from monev.assignments.models import AssessorAssignment
 from monev.audit.models import AuditEvent
-from monev.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.evaluations import selectors, services
 from monev.evaluations.models import AssessorPass, ItemJudgement
 from monev.institutions.models import Role
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from people_support import grant, make_user
 
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Milestone
 from monev.evaluations.services.answers import assignment_fingerprint
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def test_it_creates_one_draft_answer_per_scored_item_pinned_to_the_instrument(world):

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from moto.server import ThreadedMotoServer
 from operations_support import upload
 
-from monev import production
+from monev.lib import production
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

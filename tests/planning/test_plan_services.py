@@ -13,8 +13,8 @@ from planning_support import NOW, UNITS_ITEMS, others, planned, ready, set_deadl
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
 from monev.core.engine import score_items
-from monev.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.instruments import instrument_of
+from monev.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.planning import services
 from monev.planning.models import ActionItem, EffortOverride, Plan
 
@@ -159,7 +159,7 @@ def test_it_lets_the_units_operator_complete_its_item_and_not_another_units(worl
 
 
 def test_it_refuses_a_stale_version(world):
-    from monev.errors import Conflict
+    from monev.lib.errors import Conflict
 
     ready(world)
     item = _item_of(planned(world, "2.10"), "A")

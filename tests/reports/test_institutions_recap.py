@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from reports_support import other_period, rows, set_levels, workbook
 
-from monev.errors import InvalidInput
 from monev.evaluations.models import AssessorPass
 from monev.institutions.permissions import Access
+from monev.lib.errors import InvalidInput
 from monev.reports.exports import export_institutions
 from monev.reports.institutions import institutions_recap
 from monev.reports.workbook import LEVEL_FORMAT

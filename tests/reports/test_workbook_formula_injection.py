@@ -21,13 +21,13 @@ from monev.imports import services as import_services
 from monev.imports.workbooks import template_workbook
 from monev.institutions.access import access_for
 from monev.institutions.permissions import Access
-from monev.monitoring.models import Snapshot
-from monev.reports.exports import WORKBOOK_KINDS, export_institutions, export_period
-from monev.reports.workbook import Book, Column
 
 # What Excel and LibreOffice read as the start of a formula when it is typed into a cell (the
 # audit CSV guards the same starts, monev.audit.export.spreadsheet_safe).
-from monev.spreadsheets import FORMULA_START
+from monev.lib.spreadsheets import FORMULA_START
+from monev.monitoring.models import Snapshot
+from monev.reports.exports import WORKBOOK_KINDS, export_institutions, export_period
+from monev.reports.workbook import Book, Column
 from tools_support import libreoffice_convert
 
 # One payload per user-typed field, each with another formula-like start (=, +, -, @, tab, CR)

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from transition_support import transition_fixture  # noqa: F401  (the `transition` fixture)
 
-from monev.errors import DomainError
 from monev.evaluations import services as evaluation_services
 from monev.evaluations.models import Answer
 from monev.institutions.access import access_for
+from monev.lib.errors import DomainError
 from monev.monitoring import selectors as monitoring
 from monev.monitoring.services import snapshot_take
 from monev.reports.pdf import render as pdf_render

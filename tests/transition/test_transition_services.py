@@ -16,7 +16,10 @@ from transition_support import (
 )
 
 from monev.audit.models import AuditEvent
-from monev.errors import (
+from monev.evaluations import services as evaluation_services
+from monev.evaluations.models import Answer, Period
+from monev.evidence.models import EvidenceLink
+from monev.lib.errors import (
     Conflict,
     DeadlinePassed,
     Forbidden,
@@ -24,9 +27,6 @@ from monev.errors import (
     InvalidTransition,
     NotFound,
 )
-from monev.evaluations import services as evaluation_services
-from monev.evaluations.models import Answer, Period
-from monev.evidence.models import EvidenceLink
 from monev.transition import selectors, services
 from monev.transition.models import CrosswalkSuggestion
 

@@ -10,7 +10,7 @@ from monev.accounts.models import SsoIdentity, User
 
 class MonevUserChangeForm(UserChangeForm):
     def clean(self):
-        from monev.assignments.services import evaluator_scope_problem
+        from monev.accounts.services import evaluator_scope_problem
 
         data = super().clean()
         scope = data.get("evaluator_scope", "")
@@ -34,7 +34,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         """The evaluator scope goes through its service (validation, audit event)."""
-        from monev.assignments.services import evaluator_scope_set
+        from monev.accounts.services import evaluator_scope_set
 
         scope, province = obj.evaluator_scope, obj.evaluator_province
         stored = (

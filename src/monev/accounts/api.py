@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from monev.accounts import selectors, services
 from monev.accounts.models import ApiToken
-from monev.api_schemas import READ_ERRORS, WRITE_ERRORS, Id, InstitutionRefOut, UnitOut
+from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, Id, InstitutionRefOut, UnitOut
 
 router = Router(tags=["accounts"])
 

@@ -9,7 +9,7 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from monev.accounts.services import token_for_secret
-from monev.errors import Forbidden
+from monev.lib.errors import Forbidden
 
 
 class CsrfFailed(Forbidden):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from monev.environment import envbool, envsecret
+from monev.lib.environment import envbool, envsecret
 
 # Keycloak's layout of the endpoints under a realm's issuer URL; another provider names its
 # endpoints explicitly with MONEV_OIDC_AUTHORIZATION_ENDPOINT and the like.

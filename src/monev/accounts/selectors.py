@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from monev.accounts.models import ApiToken, User
-from monev.errors import NotFound
 from monev.institutions.models import Membership
+from monev.lib.errors import NotFound
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.accounts.models import SsoGrant, SsoIdentity, User
 from monev.audit.services import audit_record
-from monev.errors import DomainError
 from monev.institutions.models import Institution, Membership, Role, Unit
+from monev.lib.errors import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from monev.accounts import selectors, services
 from monev.accounts.forms import TokenCreateForm
 from monev.accounts.models import ApiToken
-from monev.errors import InvalidInput
+from monev.lib.errors import InvalidInput
 
 
 def _render(request, *, form=None, created=None, secret=None, status=200) -> HttpResponse:

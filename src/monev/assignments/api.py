@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from monev.accounts.models import User
-from monev.api_schemas import ID_QUERY, READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, ErrorOut, Id
 from monev.assignments import selectors, services
-from monev.errors import InvalidInput, NotFound
 from monev.institutions.access import scope_filter
 from monev.institutions.models import Institution
+from monev.lib.api_schemas import ID_QUERY, READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, ErrorOut, Id
+from monev.lib.errors import InvalidInput, NotFound
 
 router = Router(tags=["assignments"])
 

@@ -21,4 +21,9 @@ class AssignmentsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from monev.assignments import selectors
+        from monev.evaluations import hooks
+
         user_logged_in.connect(remember_assessor, dispatch_uid="monev.assignments.assessor")
+        # Who judges which answers: the evaluation's services ask through this.
+        hooks.assessor_scope.register(selectors)

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments.models import AssessorAssignment
 from monev.core.model import Indicator, Instrument
-from monev.errors import Forbidden
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
 from monev.institutions.access import scope_filter
 from monev.institutions.models import Institution, Membership, Role
+from monev.lib.errors import Forbidden
 
 Stage = AssessorPass.Stage
 STAGE_ORDER = AssessorPass.ORDER

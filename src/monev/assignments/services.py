@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments.models import AssessorAssignment
 from monev.audit.services import audit_record
-from monev.errors import Conflict, Forbidden, InvalidInput, NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Period
 from monev.institutions.access import access_for
 from monev.institutions.models import Institution, Membership, Role
 from monev.institutions.permissions import Capability
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def _state(assignment: AssessorAssignment) -> dict:
@@ -376,57 +376,3 @@ def institution_save(
         after=after,
     )
     return institution, existing is None
-
-
-# --- evaluator scopes ------------------------------------------------------------------------
-
-
-def _scope_state(user) -> dict:
-    return {"evaluator_scope": user.evaluator_scope, "evaluator_province": user.evaluator_province}
-
-
-def evaluator_scope_problem(scope: str, province: str) -> str | None:
-    if scope not in User.EvaluatorScope.values:
-        return str(_("Unknown evaluator scope: %(scope)s") % {"scope": scope})
-    if scope == "provinsi" and not province.strip():
-        return str(_("A province evaluator needs the name of their province."))
-    return None
-
-
-@transaction.atomic
-def evaluator_scope_set(actor, *, user_id: int, scope: str, province: str = "") -> User:
-    """Make a user a national evaluator ("nasional"), the evaluator of one province
-    ("provinsi" + its name, spelled as the institutions spell it), or no evaluator ("").
-    Only a superuser (the Django admin) or the system (`monev evaluator`) may. Audit event
-    user.evaluator_scope in the global chain."""
-    if actor is not None and not actor.is_superuser:
-        raise Forbidden(_("Only an administrator of the deployment sets evaluator scopes."))
-    user = User.objects.select_for_update().filter(pk=user_id).first()
-    if user is None:
-        raise NotFound(_("User not found."))
-    province = " ".join(province.split()) if scope == "provinsi" else ""
-    if problem := evaluator_scope_problem(scope, province):
-        raise InvalidInput(
-            problem, details=[{"location": "evaluator_province", "message": problem}]
-        )
-    if scope == "provinsi":
-        # Spelled as the stored institutions spell it, so the scope matches them.
-        known = (
-            Institution.objects.filter(province__iexact=province)
-            .values_list("province", flat=True)
-            .first()
-        )
-        province = known or province
-    before = _scope_state(user)
-    user.evaluator_scope, user.evaluator_province = scope, province
-    if _scope_state(user) == before:
-        return user
-    user.save(update_fields=["evaluator_scope", "evaluator_province"])
-    audit_record(
-        actor=actor,
-        action="user.evaluator_scope",
-        obj=user,
-        before={"username": user.username, **before},
-        after={"username": user.username, **_scope_state(user)},
-    )
-    return user

@@ -8,7 +8,7 @@ import json
 from django.utils import timezone
 
 from monev.audit.models import AuditEvent
-from monev.spreadsheets import csv_safe
+from monev.lib.spreadsheets import csv_safe
 
 COLUMNS = [
     "chain",

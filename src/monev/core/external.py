@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 
-from monev.core.model import ConversionMethod, ExternalSource, Scale
+from monev.core.model import ConversionMethod, ExternalSource, Indicator, Instrument, Scale
 from monev.core.numbers import round_fraction
 
 
@@ -50,3 +50,12 @@ def convert(
             result = Fraction(lower.value) + share * (Fraction(upper.value) - Fraction(lower.value))
             return round_fraction(result, places)
     raise ConversionError(f"{source_value} is outside {low}-{high}")  # unreachable: checked above
+
+
+def imported_indicator(instrument: Instrument, item_number: str) -> Indicator | None:
+    """The indicator, if the item's value is imported from another agency's index."""
+    item = instrument.items_by_number.get(item_number)
+    if item is None:
+        return None
+    indicator = instrument.indicators_by_number[item.indicator]
+    return indicator if indicator.imported else None

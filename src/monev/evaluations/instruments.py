@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Instrument
-from monev.errors import InvalidInput
 from monev.instruments.selectors import InstrumentNotFound, instrument_catalog
+from monev.lib.errors import InvalidInput
 
 
 def instrument_of(period) -> Instrument:

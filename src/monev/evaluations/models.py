@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.evaluations.fields import ExactValueField, ExactValuesModel, exact_fraction_field
 from monev.institutions.models import Institution, Unit
+from monev.instruments.milestones import MilestoneKind
 
 LEVEL_DIGITS = {"max_digits": 4, "decimal_places": 2}  # reported values 0.00-5.00 (index, target)
 
@@ -49,19 +50,7 @@ class Period(models.Model):
 
 
 class Milestone(models.Model):
-    class Kind(models.TextChoices):
-        SELF_ASSESSMENT_OPEN = "self_assessment_open", _("Self-assessment opens")
-        SELF_ASSESSMENT_CLOSE = "self_assessment_close", _("Self-assessment closes")
-        EVIDENCE_DEADLINE = "evidence_deadline", _("Evidence deadline")
-        MENTORING = "mentoring", _("Mentoring session with assessors")
-        DOCUMENT_REVIEW = "document_review", _("Document review (penilaian dokumen)")
-        INTERVIEW = "interview", _("Interview (penilaian interviu)")
-        VISITATION = "visitation", _("Site visit (visitasi)")
-        ANNOUNCEMENT = "announcement", _("Announcement of results")
-        TRIWULAN_1 = "triwulan_1", _("Triwulan I checkpoint")
-        TRIWULAN_2 = "triwulan_2", _("Triwulan II checkpoint")
-        TRIWULAN_3 = "triwulan_3", _("Triwulan III checkpoint")
-        TRIWULAN_4 = "triwulan_4", _("Triwulan IV checkpoint")
+    Kind = MilestoneKind
 
     # Only one of each of these per period; mentoring sessions may repeat.
     SINGLE = frozenset(Kind.values) - {Kind.MENTORING}

@@ -12,9 +12,8 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monev.core.engine import Result, score_items
 from monev.core.model import Indicator, Instrument, ScoredItem
-from monev.errors import NotFound
+from monev.evaluations import hooks
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import (
     Answer,
@@ -25,10 +24,13 @@ from monev.evaluations.models import (
     Milestone,
     Period,
 )
-from monev.evidence.readiness import evidence_by_answer, lacks_evidence
+from monev.evaluations.stages import ScoreStage as ScoreStage
+from monev.evaluations.stages import StageScore, stage_scores
+from monev.evaluations.stages import answer_values as stage_values
 from monev.institutions.access import access_for
 from monev.institutions.models import Institution, Membership, Unit
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import NotFound
 
 Status = Answer.Status
 Stage = AssessorPass.Stage
@@ -36,66 +38,8 @@ Stage = AssessorPass.Stage
 
 # --- stages and their scores ------------------------------------------------------------------
 
-
-class ScoreStage:
-    SELF = "self"
-    VERIFIED = "verified"
-    PROVISIONAL = "provisional"
-    FINAL = "final"
-    LABELS = {
-        SELF: _("Self-assessed"),
-        VERIFIED: _("Verified"),
-        PROVISIONAL: _("Provisional (assessors)"),
-        FINAL: _("Final"),
-    }
-    ORDER = (SELF, VERIFIED, PROVISIONAL, FINAL)
-
-
-@dataclass(frozen=True)
-class StageScore:
-    stage: str
-    result: Result | None  # None when no answer has a value at this stage yet
-    given: int  # how many items have a value at this stage
-    total: int
-
-    @property
-    def label(self):
-        return ScoreStage.LABELS[self.stage]
-
-    @property
-    def complete(self) -> bool:
-        return self.given == self.total
-
-
-def stage_values(answer: Answer, passes: dict[str, AssessorPass]) -> dict[str, Decimal | None]:
-    """An answer's value at each stage; provisional is the latest external judgement."""
-    provisional = next(
-        (
-            passes[s].level
-            for s in (Stage.VISITATION, Stage.INTERVIEW, Stage.DOCUMENT)
-            if s in passes
-        ),
-        None,
-    )
-    return {
-        ScoreStage.SELF: answer.level,
-        ScoreStage.VERIFIED: answer.verified_level,
-        ScoreStage.PROVISIONAL: provisional,
-        ScoreStage.FINAL: passes[Stage.FINAL].level if Stage.FINAL in passes else None,
-    }
-
-
-def stage_scores(
-    instrument: Instrument, values: list[dict[str, Decimal | None]], numbers: list[str]
-):
-    """The index at each stage, computed by the engine from the answers (never stored).
-    Items without a value at a stage count at the scale minimum, and the count says so."""
-    scores = {}
-    for stage in ScoreStage.ORDER:
-        given = {n: v[stage] for n, v in zip(numbers, values, strict=True) if v[stage] is not None}
-        result = score_items(instrument, given, missing="min") if given else None
-        scores[stage] = StageScore(stage, result, len(given), len(instrument.scored_items))
-    return scores
+# They live in monev.evaluations.stages (imported above; ScoreStage, StageScore, stage_scores
+# and stage_values - of an Answer and its AssessorPass instances - are still read from here).
 
 
 # --- flags ------------------------------------------------------------------------------------
@@ -262,17 +206,6 @@ def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
     return rows
 
 
-def _add_evidence(period: Period, rows: list[AnswerRow]) -> None:
-    """Each row's evidence count, and the no_evidence flag where the claimed level has no
-    evidence at or below it (one query of the period's links)."""
-    linked = evidence_by_answer(period.pk)
-    for row in rows:
-        evidence = linked.get(row.answer.pk)
-        row.evidence_count = evidence.count if evidence else 0
-        if lacks_evidence(row.answer.level, evidence.levels if evidence else ()):
-            row.flags.append(Flag("no_evidence", _("No evidence at or below the claimed level")))
-
-
 def period_overview(period: Period, access: Access, *, now: datetime | None = None):
     """Every indicator with its status, level, units, flags; the index at every stage.
     Scores always cover the whole period, whatever part of it the user sees."""
@@ -281,7 +214,7 @@ def period_overview(period: Period, access: Access, *, now: datetime | None = No
     milestones = list(period.milestones.order_by("due_at"))
     answers = _answers(period, access)
     rows = _rows(instrument, answers, milestones, now)
-    _add_evidence(period, rows)
+    hooks.overview_rows(period, rows)  # evidence counts and the no_evidence flag
     if access.is_operator_only:
         all_answers = list(
             Answer.objects.filter(period=period).prefetch_related("passes").order_by("position")
@@ -618,8 +551,8 @@ def item_sheet(
 def item_sheet_for_user(user, answer_id: int, stage: str | None = None) -> tuple[ItemSheet, Access]:
     """The sheet for anyone who may see the answer (the institution's people read it to know
     what to fix). InvalidInput where the answer's items are not judged one by one."""
-    from monev.errors import InvalidInput
     from monev.evaluations.services.items import indicator_of, item_assessment_problem
+    from monev.lib.errors import InvalidInput
 
     answer, access = answer_for_user(user, answer_id)
     instrument = instrument_of(answer.period)

@@ -3,7 +3,6 @@ and the small reads that only pages need (audit history, per-institution access)
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,13 +18,13 @@ from monev.audit import selectors as audit_selectors
 from monev.audit.models import AuditEvent
 from monev.core.engine import gap_to_target
 from monev.core.numbers import value_text
-from monev.errors import Forbidden, InvalidInput
-from monev.evaluations import forms, selectors
+from monev.evaluations import forms, hooks, selectors
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milestone, Period
 from monev.evaluations.services.common import self_assessment_window
 from monev.institutions.models import Membership
 from monev.institutions.permissions import Access, Capability
-from monev.web.params import id_param, number_param
+from monev.lib.errors import Forbidden, InvalidInput
+from monev.lib.params import id_param, number_param
 
 C = Capability
 Status = Answer.Status
@@ -83,15 +82,9 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "reports": bool(access),  # Excel and PDF downloads (laporan)
         "imports": access.can(C.EDIT_ANSWER) or access.can(C.ASSIGN_UNITS),  # levels, matrix
         "institution_imports": access.can(C.MANAGE_INSTITUTION),  # units, users, past results
-        # "Peralihan instrumen": read only when a template asks (a query at most).
-        "transition": access.can(C.ASSIGN_UNITS) and functools.partial(_transition, period),
+        # Tabs of the features above evaluations ("Peralihan instrumen").
+        **hooks.period_tabs.collect(period, access),
     }
-
-
-def _transition(period: Period) -> bool:
-    from monev.transition.selectors import transition_offered
-
-    return transition_offered(period)
 
 
 def deadline_of(period: Period) -> datetime | None:
@@ -365,6 +358,8 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
         if ok and name != "judge_items"
     }
     shown.update(extra.pop("forms", {}))
+    # The sections other apps contribute (the evidence per level, with its readiness checks).
+    sections = {name: build(detail, extra) for name, build in hooks.answer_sections.items()}
     context = {
         "detail": detail,
         "row": detail.row,
@@ -378,11 +373,6 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
         "closes": closes,
         "history": answer_history(answer_id),
         "stages": [(s, detail.row.passes.get(s)) for s in AssessorPass.ORDER],
-        "evidence": evidence_section(
-            detail,
-            forms=extra.pop("evidence_forms", None),
-            error=extra.pop("evidence_error", None),
-        ),
         "item_review": items_section(
             detail,
             allowed["judge_items"],
@@ -391,67 +381,12 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
             error=extra.pop("items_error", None),
             keys=extra.pop("items_keys", None),
         ),
+        **sections,
         **extra,
     }
     if is_htmx(request):
         return render(request, "evaluations/_answer_panel.html", context, status=status)
     return render(request, "evaluations/answer.html", context, status=status)
-
-
-# --- the answer page's evidence section -------------------------------------------------------
-
-
-def evidence_library_choices(detail: selectors.AnswerDetail) -> list:
-    """The institution's evidence the user may see, to choose one to link (one query)."""
-    from monev.evidence.selectors import evidence_queryset
-
-    queryset = evidence_queryset(detail.access, detail.period.institution_id)
-    return list(queryset.order_by("title", "pk"))
-
-
-def evidence_section(detail: selectors.AnswerDetail, *, forms=None, error=None) -> dict:
-    """The evidence linked per level, the forms to link or upload more, and the readiness
-    checks with the per-level checklist (shown before the submit button)."""
-    from monev.evidence import forms as evidence_forms
-    from monev.evidence.readiness import answer_readiness
-    from monev.evidence.selectors import answer_evidence
-
-    answer, access = detail.row.answer, detail.access
-    unit_ids = {unit.pk for unit in detail.row.units}
-    can_link = access.can_on_answer(C.EDIT_ANSWER, unit_ids)
-    can_upload = can_link and access.can(C.MANAGE_EVIDENCE)
-    levels = evidence_forms.level_choices(detail.instrument.scale.min, detail.instrument.scale.max)
-    by_level: dict[int, list] = defaultdict(list)
-    for link in answer_evidence(answer.pk):
-        versions = list(link.evidence.versions.all())
-        link.latest = versions[0] if versions else None
-        by_level[link.level].append(link)
-    shown = dict(forms or {})
-    if can_link and "link" not in shown:
-        shown["link"] = evidence_forms.AnswerLinkForm(
-            library=evidence_library_choices(detail), levels=levels, auto_id="id_link_%s"
-        )
-    if can_upload and "upload" not in shown:
-        units = evidence_forms.supply_units(detail.institution_units, access)
-        operator_only = C.MANAGE_EVIDENCE in access.scoped
-        initial = {"unit": str(units[0].pk)} if operator_only and units else {}
-        shown["upload"] = evidence_forms.AnswerUploadForm(
-            initial=initial,
-            levels=levels,
-            units=units,
-            operator_only=operator_only,
-            auto_id="id_up_%s",
-        )
-    return {
-        "by_level": sorted(by_level.items()),
-        "count": len({link.evidence_id for links in by_level.values() for link in links}),
-        "can_link": can_link,
-        "can_upload": can_upload,
-        "forms": shown,
-        "error": error,
-        "readiness": answer_readiness(answer.pk),
-        "library_url_args": [detail.period.institution_id],
-    }
 
 
 # --- the answer page's item-level assessment (pemdi-2026) -------------------------------------

@@ -17,18 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from monev.assignments.selectors import assigned_aspects
 from monev.audit import selectors as audit_selectors
 from monev.audit.export import write_events_csv
-from monev.errors import Conflict, DomainError, Forbidden, NotFound
-from monev.evaluations import forms, selectors, services
+from monev.evaluations import forms, hooks, selectors, services
 from monev.evaluations import view_helpers as vh
+from monev.evaluations.hooks import assigned_aspects
 from monev.evaluations.models import Milestone
 from monev.evaluations.services.answers import assignment_fingerprint
 from monev.institutions.access import institutions_of
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import instrument_list
-from monev.planning import selectors as planning_selectors
+from monev.lib.errors import Conflict, DomainError, Forbidden, NotFound
 
 C = Capability
 
@@ -77,7 +76,7 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
     context = {
         "period": period,
         "rows": rows,
-        "actions": planning_selectors.unit_actions(period, access),  # the plan's, with dates
+        **hooks.todo_sections.collect(period, access),  # the plan's actions, with dates
         "closes": closes,
         "days_left": vh.days_left(closes),
         "tabs": vh.period_tabs(period, access),

@@ -6,3 +6,11 @@ class EvidenceConfig(AppConfig):
     name = "monev.evidence"
     label = "evidence"
     verbose_name = _("Evidence (data dukung)")
+
+    def ready(self) -> None:
+        from monev.evaluations import hooks
+        from monev.evidence.answer_section import evidence_section
+        from monev.evidence.readiness import add_overview_evidence
+
+        hooks.overview_rows.register(add_overview_evidence)
+        hooks.answer_sections.register("evidence", evidence_section)

@@ -66,10 +66,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Indicator, Instrument
-from monev.errors import NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone, Period
+from monev.evaluations.selectors import Flag
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
+from monev.lib.errors import NotFound
 
 Kind = Evidence.Kind
 TextStatus = StoredFile.TextStatus
@@ -324,6 +325,17 @@ def evidence_by_answer(period_id: int) -> dict[int, AnswerEvidence]:
         answer_id: AnswerEvidence(len(ids), frozenset(levels[answer_id]))
         for answer_id, ids in items.items()
     }
+
+
+def add_overview_evidence(period: Period, rows: list) -> None:
+    """Each overview row's evidence count, and the no_evidence flag where the claimed level has
+    no evidence at or below it (evaluations.hooks.overview_rows; one query of the links)."""
+    linked = evidence_by_answer(period.pk)
+    for row in rows:
+        evidence = linked.get(row.answer.pk)
+        row.evidence_count = evidence.count if evidence else 0
+        if lacks_evidence(row.answer.level, evidence.levels if evidence else ()):
+            row.flags.append(Flag("no_evidence", _("No evidence at or below the claimed level")))
 
 
 # --- loading ------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import NotFound
 from monev.evaluations.models import AnswerUnit
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion
 from monev.institutions.access import access_for
 from monev.institutions.permissions import Access
+from monev.lib.errors import NotFound
 
 
 def evidence_scope(access: Access) -> Q:

@@ -26,9 +26,9 @@ from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import InvalidInput
 from monev.evidence.models import StoredFile
 from monev.evidence.sniff import Refused, sniff
+from monev.lib.errors import InvalidInput
 
 PREFIX = "evidence"
 

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Indicator, Instrument
-from monev.errors import NotFound
-from monev.external.labels import index_label, owner_label
 from monev.external.models import ExternalResult
 from monev.institutions.access import institution_for_user
 from monev.institutions.permissions import Access, Capability
+from monev.instruments.external_indices import index_label, owner_label
 from monev.instruments.selectors import instrument_catalog
+from monev.lib.errors import NotFound
 
 DEFAULT_INSTRUMENT = "pemdi-2026"
 

@@ -6,7 +6,7 @@ When a result is recorded (form, API, file) and when a period is created, `apply
 writes the value that applies (the result's, else the instrument's default) into the answer's
 level and verified_level, as the system, with an audit event. The dashboard, the overview,
 reports, Excel/PDF, planning and the API all read answers, so they all see the same value; the
-answer services refuse level edits on these indicators (monev.external.labels).
+answer services refuse level edits on these indicators (monev.instruments.external_indices).
 """
 
 from __future__ import annotations
@@ -26,10 +26,8 @@ from monev.audit.services import audit_record
 from monev.core import external as conversion
 from monev.core.model import ConversionMethod, Indicator, Instrument
 from monev.core.numbers import NotExact, parse_decimal
-from monev.errors import Forbidden, InvalidInput
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
-from monev.external.labels import index_label, owner_label
 from monev.external.models import ExternalResult
 from monev.external.selectors import (
     DEFAULT_INSTRUMENT,
@@ -40,6 +38,8 @@ from monev.external.selectors import (
     latest_instrument,
 )
 from monev.institutions.access import institution_for_user
+from monev.instruments.external_indices import index_label, owner_label
+from monev.lib.errors import Forbidden, InvalidInput
 
 Status = Answer.Status
 MAX_NOTE = 2000
@@ -331,6 +331,12 @@ def explanation_for(instrument: Instrument, indicator: Indicator, result) -> str
                 "value": number_text(result.value),
             }
         )
+
+
+def apply_to_new_period(period: Period) -> None:
+    """A new period's imported indicators get their values (evaluations.hooks.period_created)."""
+    if any(indicator.imported for indicator in instrument_of(period).indicators):
+        apply_to_period(period)
 
 
 def apply_to_period(period: Period, *, indicators=None) -> list[Answer]:

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from monev.errors import Forbidden, NotFound
 from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import EVALUATOR_ROLE, Access, Capability
+from monev.lib.errors import Forbidden, NotFound
 
 NATIONAL = "nasional"
 PROVINCE = "provinsi"

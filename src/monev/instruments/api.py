@@ -7,12 +7,12 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from pydantic import model_validator
 
-from monev.api_schemas import DecimalIn, ErrorOut, ValueIn
 from monev.core.engine import gap_to_target, score_aspects, score_domains, score_items
 from monev.core.model import Instrument
 from monev.core.numbers import exact_str
 from monev.core.report import gap_to_dict, result_to_dict
 from monev.instruments import selectors
+from monev.lib.api_schemas import DecimalIn, ErrorOut, ValueIn
 
 # Instruments are public regulation data, and scoring saves nothing: no login needed.
 router = Router(tags=["instruments"], auth=None)

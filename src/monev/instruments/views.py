@@ -6,8 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from monev.evaluations.models import Milestone
 from monev.instruments import selectors
+from monev.instruments.milestones import MilestoneKind
 from monev.instruments.selectors import InstrumentNotFound
 
 
@@ -28,7 +28,7 @@ def instrument_detail(request: HttpRequest, reference: str) -> HttpResponse:
     instrument = _instrument_or_404(reference)
     versions = [e for e in selectors.instrument_list() if e.instrument.id == instrument.id]
     # The default schedule as a period of the instrument's first year would get it.
-    kinds = dict(Milestone.Kind.choices)
+    kinds = dict(MilestoneKind.choices)
     schedule = [
         {"label": kinds.get(kind, kind), "due_at": due_at, "title": title}
         for kind, due_at, title in selectors.schedule_milestones(instrument, instrument.years.first)

@@ -6,3 +6,10 @@ class PlanningConfig(AppConfig):
     name = "monev.planning"
     label = "planning"
     verbose_name = _("Planning (what-if and the optimal plan)")
+
+    def ready(self) -> None:
+        from monev.evaluations import hooks
+        from monev.planning.selectors import unit_actions
+
+        # The to-do page lists the plan's actions for the user's units, with their dates.
+        hooks.todo_sections.register("actions", unit_actions)

@@ -16,13 +16,14 @@ from monev.core import planner
 from monev.core.engine import score_problem
 from monev.core.model import Instrument
 from monev.core.numbers import decimal_places, exact_str
-from monev.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.evaluations.services.periods import period_get
 from monev.institutions.access import access_for, institution_for_user, require
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Capability
+from monev.instruments.external_indices import imported_refusal
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.planning.models import ActionItem, EffortOverride, Plan
 
 MAX_EFFORT = Decimal("99999999.99")
@@ -172,8 +173,6 @@ def _check_parameters(instrument, units_by_code, target, locked, forced, capacit
 def _lock_imported(instrument, locked, forced) -> list[str]:
     """Indicators scored from another agency's index (pemdi-2026 5, 6, 7, 18) are not raised
     by the institution's effort: they are always locked, and cannot be forced."""
-    from monev.external.labels import imported_refusal
-
     fixed = {
         item.number
         for item in instrument.scored_items

@@ -21,13 +21,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
 from monev.evaluations.services import answer_save
 from monev.evaluations.services.common import answer_state
 from monev.evidence.models import EvidenceLink
 from monev.evidence.services import evidence_link
+from monev.lib.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from monev.transition import selectors
 from monev.transition.models import CrosswalkSuggestion
 

@@ -8,6 +8,6 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         # Before any URLconf is read: every urls.py names its ids <id:...>.
-        from monev.web.converters import register
+        from monev.lib.converters import register
 
         register()

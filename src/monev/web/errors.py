@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from monev.errors import DomainError
+from monev.lib.errors import DomainError
 
 
 class DomainErrorMiddleware:

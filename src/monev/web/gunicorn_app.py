@@ -16,6 +16,8 @@ class MonevApplication(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from monev.wsgi import application
+        # Settings are configured by `monev serve`, which runs this; the same application as
+        # monev.wsgi (the project layer, which the shell does not import).
+        from django.core.wsgi import get_wsgi_application
 
-        return application
+        return get_wsgi_application()

@@ -35,7 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from monev.accounts.throttle import client_ip
-from monev.db_router import REPLICA, replica_configured
+from monev.lib.db_router import REPLICA, replica_configured
 
 logger = logging.getLogger(__name__)
 

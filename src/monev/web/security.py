@@ -37,9 +37,8 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# Evidence files are served with this policy instead of the page policy: a file opened in the
-# browser (an HTML file renamed .pdf, an SVG...) runs no script and has no access to the origin.
-FILE_POLICY = "sandbox; default-src 'none'"
+# Downloaded files get monev.lib.downloads.FILE_POLICY instead of the page policy: a file opened
+# in the browser (an HTML file renamed .pdf, an SVG...) runs no script, has no origin access.
 
 
 def origin_of(url: str) -> str | None:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
 from monev.core.engine import value_problem
-from monev.errors import Conflict, InvalidInput, InvalidTransition
 from monev.evaluations.models import Answer, AnswerUnit, Comment
 from monev.evaluations.services.assessment import recorded
 from monev.evaluations.services.common import (
@@ -22,6 +21,8 @@ from monev.evaluations.services.periods import period_get
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Capability
+from monev.instruments.external_indices import imported_refusal
+from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
 
 Status = Answer.Status
 
@@ -52,8 +53,6 @@ def _record(actor, action: str, answer: Answer, before: dict, reason: str = "") 
 def _refuse_imported(target) -> None:
     """The value of an imported indicator (pemdi-2026 5, 6, 7, 18) is recorded under External
     values and written by the system: the institution does not set, return or reopen it."""
-    from monev.external.labels import imported_refusal
-
     if problem := imported_refusal(target.instrument(), target.answer.indicator):
         raise InvalidInput(problem, details=[{"location": "level", "message": problem}])
 

@@ -7,14 +7,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from monev.assignments.selectors import may_assess
 from monev.audit.services import audit_record
 from monev.core.engine import value_problem
 from monev.core.numbers import value_text
-from monev.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from monev.evaluations.hooks import may_assess
 from monev.evaluations.models import Answer, AssessorPass
 from monev.evaluations.services.common import answer_for
 from monev.institutions.permissions import Capability
+from monev.lib.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 
 Stage = AssessorPass.Stage
 

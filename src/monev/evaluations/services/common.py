@@ -10,11 +10,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Instrument
-from monev.errors import Conflict, DeadlinePassed, Forbidden, NotFound
 from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone
 from monev.institutions.access import access_for
 from monev.institutions.permissions import Access, Capability
+from monev.lib.errors import Conflict, DeadlinePassed, Forbidden, NotFound
 
 
 @dataclass

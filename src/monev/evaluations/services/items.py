@@ -16,15 +16,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from monev.assignments.selectors import may_assess
 from monev.audit.services import audit_record
 from monev.core.items import ItemStatus, item_weights, items_of, value_from_items
 from monev.core.model import Indicator, Instrument
-from monev.errors import Forbidden, InvalidInput, InvalidTransition
+from monev.evaluations.hooks import may_assess
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement
 from monev.evaluations.services.assessment import _check_pass_version, _existing, _pass_state
 from monev.evaluations.services.common import answer_for
 from monev.institutions.permissions import Capability
+from monev.lib.errors import Forbidden, InvalidInput, InvalidTransition
 
 Stage = AssessorPass.Stage
 Status = ItemJudgement.Status

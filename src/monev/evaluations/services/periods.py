@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
 from monev.core.engine import score_problem
-from monev.errors import Conflict, InvalidInput, NotFound
+from monev.evaluations import hooks
 from monev.evaluations.instruments import instrument_of, resolve_instrument
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import schedule_milestones
+from monev.lib.errors import Conflict, InvalidInput, NotFound
 
 
 @transaction.atomic
@@ -91,12 +92,9 @@ def period_create(
     Answer.objects.bulk_create(answers)
     if previous and previous.instrument_id == core_instrument.id:
         _carry_units(previous, period)
-    if any(indicator.imported for indicator in core_instrument.indicators):
-        # Imported indicators (pemdi-2026 5, 6, 7, 18) take the other agency's value, or the
-        # instrument's default until it arrives (monev.external).
-        from monev.external.services import apply_to_period
-
-        apply_to_period(period)
+    # Imported indicators (pemdi-2026 5, 6, 7, 18) take the other agency's value, or the
+    # instrument's default until it arrives (registered by monev.external).
+    hooks.period_created(period)
     planned = [(kind, due_at, "") for kind, due_at in (milestones or {}).items()]
     from_schedule = not planned and use_schedule and core_instrument.schedule is not None
     if from_schedule:

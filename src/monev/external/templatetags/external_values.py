@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django import template
 
+from monev.core.external import imported_indicator
 from monev.external import selectors
-from monev.external.labels import imported_indicator, index_label, owner_label
 from monev.external.services import number_text
+from monev.instruments.external_indices import index_label, owner_label
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from monev.accounts import selectors, services
 from monev.accounts.models import ApiToken, User
-from monev.errors import DomainError
+from monev.lib.errors import DomainError
 
 DEFAULT_NAME = "monev token"
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from monev import production
+from monev.lib import production
 
 MAX_DEFAULT_WORKERS = 8  # beyond this, more servers (docs/deploy.md) rather than more workers
 SLOW_UPLOAD_SECONDS = 15 * 60

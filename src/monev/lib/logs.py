@@ -74,12 +74,12 @@ def logging_config(log_format: str, level: str) -> dict:
     if log_format not in ("text", "json"):
         raise ImproperlyConfigured(f"MONEV_LOG_FORMAT must be text or json, not {log_format!r}")
     formatter = (
-        {"()": "monev.logs.JsonFormatter"} if log_format == "json" else {"format": TEXT_FORMAT}
+        {"()": "monev.lib.logs.JsonFormatter"} if log_format == "json" else {"format": TEXT_FORMAT}
     )
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_context": {"()": "monev.logs.RequestContextFilter"}},
+        "filters": {"request_context": {"()": "monev.lib.logs.RequestContextFilter"}},
         "formatters": {"monev": formatter},
         "handlers": {
             "console": {

@@ -1,10 +1,13 @@
-"""Short names of the other agencies' indices, and the rule the answer services apply to the
-indicators whose value comes from one (no Django models: the evaluation services import it)."""
+"""The other agencies' indices an instrument imports (pemdi-2026 5, 6, 7, 18): their short
+names, and the rule the answer services apply to the indicators whose value comes from one
+(evaluations refuse the level, imports skip it, planning leaves it out; monev.external
+records the values)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from monev.core.external import imported_indicator
 from monev.core.model import Indicator, Instrument
 
 # The instrument file names each index in full ("Evaluasi/Indeks Satu Data Indonesia (skala
@@ -32,15 +35,6 @@ def owner_label(indicator: Indicator) -> str:
     """ "Kementerian PPN/Bappenas" -> "Bappenas"; "BIG" -> "BIG"."""
     owner = indicator.external.owner if indicator.external else ""
     return owner.rsplit("/", 1)[-1].strip()
-
-
-def imported_indicator(instrument: Instrument, item_number: str) -> Indicator | None:
-    """The indicator, if the item's value is imported from another agency's index."""
-    item = instrument.items_by_number.get(item_number)
-    if item is None:
-        return None
-    indicator = instrument.indicators_by_number[item.indicator]
-    return indicator if indicator.imported else None
 
 
 def imported_refusal(instrument: Instrument, item_number: str) -> str | None:

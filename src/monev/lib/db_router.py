@@ -18,7 +18,7 @@ from django.db import DatabaseError, connections
 
 REPLICA = "replica"
 WRITE_POSITION_COOKIE = "monev_wal"
-WRITE_POSITION_SALT = "monev.db_router.write-position"
+WRITE_POSITION_SALT = "monev.lib.db_router.write-position"
 # How long after a save the browser's position is remembered: far longer than any sane lag.
 WRITE_POSITION_SECONDS = 15 * 60
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from monev.environment import envbool
+from monev.lib.environment import envbool
 
 Secret = Callable[[str], "str | None"]
 

@@ -3,13 +3,13 @@
 `str.isdigit()` followed by `int()` was the pattern, and it fails both ways: "²" is a digit to
 isdigit() and no number to int() (a 500), and 99999999999999999999 is a number no database
 column holds. Here a number is ASCII digits, at most as many as an id in a URL has
-(monev.web.converters), else it is absent (None) - a filter that names nothing."""
+(monev.lib.converters), else it is absent (None) - a filter that names nothing."""
 
 from __future__ import annotations
 
 import re
 
-from monev.web.converters import ID_DIGITS
+from monev.lib.converters import ID_DIGITS
 
 NUMBER = re.compile(rf"[0-9]{{1,{ID_DIGITS}}}")
 

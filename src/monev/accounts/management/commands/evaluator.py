@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from monev.accounts.models import User
-from monev.assignments.services import evaluator_scope_set
-from monev.errors import DomainError
+from monev.accounts.services import evaluator_scope_set
+from monev.lib.errors import DomainError
 
 
 class Command(BaseCommand):
