@@ -78,7 +78,8 @@ def bar_chart(
             )
         )
         if row.last_year is not None:
-            last_year_text = f"({_('last year')} {_num(row.last_year)})"
+            last_year_word = _("last year")  # outside the f-string: gettext extraction reads it
+            last_year_text = f"({last_year_word} {_num(row.last_year)})"
             parts.append(
                 element("text", last_year_text, x=values_left + 34, y=middle + 3.5, fill="#333")
             )
