@@ -31,15 +31,16 @@ REQUESTS = 25
 WARM_UP = 3
 TARGET_MS = 200.0
 PROVINCES = tuple(f"Provinsi {n:02d}" for n in range(1, 39))
-# The stages of the cycle (weights): what each generated institution has reached.
+# The stages of the cycle (weights): what each generated institution has reached (the
+# progress page's stages; the last four are AssessorPass.Stage values).
 STAGES = (
     ("not_started", 8),
     ("self_assessment", 22),
     ("submitted", 12),
     ("verified", 12),
-    ("dokumen", 16),
-    ("interviu", 12),
-    ("visitasi", 6),
+    ("document_review", 16),
+    ("interview", 12),
+    ("visitation", 6),
     ("final", 12),
 )
 MILESTONES = {
@@ -86,6 +87,7 @@ def build(start: int, stop: int) -> None:
     from monev.institutions.models import Institution
     from monev.instruments.selectors import instrument_catalog
 
+    Status, Stage = Answer.Status, AssessorPass.Stage
     catalog = instrument_catalog()
     spbe, spbe_sha = catalog.find("spbe-2020").instrument, catalog.find("spbe-2020").sha256
     pemdi, pemdi_sha = catalog.find("pemdi-2026").instrument, catalog.find("pemdi-2026").sha256
@@ -148,34 +150,37 @@ def build(start: int, stop: int) -> None:
                         version=3,
                     )
                     if stage == "not_started":
-                        answer.status = "draft"
+                        answer.status = Status.DRAFT
                         answer.version = 1
                     elif stage == "self_assessment":
-                        answer.status = rng.choice(("draft", "diajukan", "diverifikasi"))
-                        answer.level = (
-                            level if answer.status != "draft" or rng.random() < 0.5 else None
+                        answer.status = rng.choice(
+                            (Status.DRAFT, Status.SUBMITTED, Status.VERIFIED)
                         )
-                        if answer.status == "diverifikasi":
+                        answer.level = (
+                            level if answer.status != Status.DRAFT or rng.random() < 0.5 else None
+                        )
+                        if answer.status == Status.VERIFIED:
                             answer.verified_level = level
                     else:
-                        answer.status = "final_mandiri"
+                        answer.status = Status.FINAL
                         answer.level = level
                         if stage != "submitted":
                             answer.verified_level = level
                     answers.append(answer)
-                    if stage in ("dokumen", "interviu", "visitasi", "final"):
+                    if stage in AssessorPass.ORDER:
                         passes_for.append((answer, stage, level))
             Answer.objects.bulk_create(answers, batch_size=2_000)
             passes = []
             for answer, stage, level in passes_for:
                 judged = max(Decimal(1), level - (1 if rng.random() < 0.3 else 0))
-                passes.append(AssessorPass(answer=answer, stage="dokumen", level=judged))
-                if stage in ("interviu", "visitasi", "final") and rng.random() < 0.6:
-                    passes.append(AssessorPass(answer=answer, stage="interviu", level=judged))
-                if stage in ("visitasi", "final") and rng.random() < 0.3:
-                    passes.append(AssessorPass(answer=answer, stage="visitasi", level=judged))
-                if stage == "final":
-                    passes.append(AssessorPass(answer=answer, stage="final", level=judged))
+                passes.append(AssessorPass(answer=answer, stage=Stage.DOCUMENT, level=judged))
+                later = (Stage.INTERVIEW, Stage.VISITATION, Stage.FINAL)
+                if stage in later and rng.random() < 0.6:
+                    passes.append(AssessorPass(answer=answer, stage=Stage.INTERVIEW, level=judged))
+                if stage in later[1:] and rng.random() < 0.3:
+                    passes.append(AssessorPass(answer=answer, stage=Stage.VISITATION, level=judged))
+                if stage == Stage.FINAL:
+                    passes.append(AssessorPass(answer=answer, stage=Stage.FINAL, level=judged))
             AssessorPass.objects.bulk_create(passes, batch_size=2_000)
             Answer.objects.bulk_create(
                 (
@@ -183,7 +188,7 @@ def build(start: int, stop: int) -> None:
                         period=period,
                         indicator=item.number,
                         position=position,
-                        status="diajukan",
+                        status=Status.SUBMITTED,
                         level=Decimal(rng.choice(("1.17", "1.50", "2.00", "2.50", "3.25", "4.00"))),
                     )
                     for period in pemdi_periods

@@ -46,8 +46,8 @@ FIRST_PUBLISHED_YEAR = 2018
 BATCH = 20  # background institutions written per transaction
 BULK = 2_000  # rows per INSERT
 
-# The workflow states of a monitoring period half-way through (weights).
-STATUSES = (("draft", 15), ("diajukan", 30), ("dikembalikan", 10), ("diverifikasi", 40))
+# The workflow states of a monitoring period half-way through (weights): Answer.Status values.
+STATUSES = (("draft", 15), ("submitted", 30), ("returned", 10), ("verified", 40))
 MILESTONES = {  # kind: days from now
     "self_assessment_open": -200,
     "triwulan_1": -170,
@@ -160,7 +160,7 @@ def _write_batch(context: _Context, numbers: list[tuple[int, str]]) -> None:
     from monev.evidence.models import Evidence, EvidenceLink
     from monev.institutions.models import Institution, Membership, Role, Unit
     from monev.monitoring.models import Snapshot
-    from monev.monitoring.selectors import scores_of_levels
+    from monev.monitoring.selectors.scores import scores_of_levels
 
     rng, now, year = context.rng, context.now, context.now.year
     unusable = make_password(None)  # no one signs in as them
@@ -231,7 +231,7 @@ def _write_batch(context: _Context, numbers: list[tuple[int, str]]) -> None:
         ):
             status = rng.choice(statuses)
             level = _level(rng.gauss(base + offset, INDICATOR_SPREAD))
-            verified = _level(level - rng.random()) if status == "diverifikasi" else None
+            verified = _level(level - rng.random()) if status == Answer.Status.VERIFIED else None
             answers.append(
                 Answer(
                     period=period,

@@ -8,11 +8,11 @@ from benchmarks import Row, benchmark
 from benchmarks.evaluation_round import measure
 
 PAGES = {
-    "progress page": "/evaluasi-nasional/kemajuan/?instrumen=spbe-2020",
+    "progress page": "/evaluasi-nasional/kemajuan/?instrument=spbe-2020",
     "progress, by due date, page 3": (
-        "/evaluasi-nasional/kemajuan/?instrumen=spbe-2020&urut=due&halaman=3"
+        "/evaluasi-nasional/kemajuan/?instrument=spbe-2020&sort=due&page=3"
     ),
-    "progress, kota only": "/evaluasi-nasional/kemajuan/?instrumen=spbe-2020&jenis=kota",
+    "progress, kota only": "/evaluasi-nasional/kemajuan/?instrument=spbe-2020&kind=kota",
     "API /evaluation/progress": "/api/v1/evaluation/progress?instrument=spbe-2020",
 }
 

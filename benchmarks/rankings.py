@@ -8,13 +8,13 @@ from benchmarks import Row, benchmark
 from benchmarks.evaluation_round import measure
 
 PAGES = {
-    "ranking page": "/evaluasi-nasional/peringkat/?instrumen=spbe-2020",
+    "ranking page": "/evaluasi-nasional/peringkat/?instrument=spbe-2020",
     "ranking, kabupaten in one province": (
-        "/evaluasi-nasional/peringkat/?instrumen=spbe-2020&jenis=kabupaten&provinsi=Provinsi+07"
+        "/evaluasi-nasional/peringkat/?instrument=spbe-2020&kind=kabupaten&province=Provinsi+07"
     ),
-    "ranking, pemdi-2026": "/evaluasi-nasional/peringkat/?instrumen=pemdi-2026",
-    "ranking, published last year": "/evaluasi-nasional/peringkat/?sumber=published",
-    "distribution page": "/evaluasi-nasional/sebaran/?instrumen=spbe-2020",
+    "ranking, pemdi-2026": "/evaluasi-nasional/peringkat/?instrument=pemdi-2026",
+    "ranking, published last year": "/evaluasi-nasional/peringkat/?source=published",
+    "distribution page": "/evaluasi-nasional/sebaran/?instrument=spbe-2020",
     "peer comparison page": "/evaluasi-nasional/instansi/{kota}/banding/",
     "API /evaluation/rankings": "/api/v1/evaluation/rankings?instrument=spbe-2020",
 }

@@ -171,7 +171,7 @@ class Operator(Person):
         if detail.status_code != 200:
             return
         state = detail.json()
-        if state["status"] not in ("draft", "dikembalikan") or not state["level"]:
+        if state["status"] not in ("draft", "returned") or not state["level"]:
             return
         if not state["explanation"]:
             return

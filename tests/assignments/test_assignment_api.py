@@ -72,7 +72,7 @@ def test_the_assessor_queue(evaluators, django_assert_num_queries):
     assert body["total"] == len(body["items"]) > 0
     item = body["items"][0]
     assert item["institution_id"] == institution.pk and item["aspect"] == "A4"
-    assert item["stage"] == "dokumen" and item["provisional"] is True
+    assert item["stage"] == "document_review" and item["provisional"] is True
     assert api.get("/assessor/queue", stage="final").json()["items"] == []
 
 

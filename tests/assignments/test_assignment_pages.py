@@ -33,7 +33,7 @@ def test_the_board_lists_the_institutions_in_scope_with_their_assessors(evaluato
     AssessorAssignment.objects.create(
         period=period, assessor=evaluators.assessor, aspects=["A1", "A2"]
     )
-    response = client_for(evaluators.jabar).get(BOARD, {"tahun": 2026})
+    response = client_for(evaluators.jabar).get(BOARD, {"year": 2026})
     assert response.status_code == 200
     page = response.content.decode()
     assert institution.name in page and "asesor.luar" in page and "A1, A2" in page
@@ -45,11 +45,11 @@ def test_the_board_filters_by_kind_and_province(evaluators):
     make_institutions(2)
     make_institutions(1, province="Jawa Tengah", start=10)
     client = client_for(evaluators.national)
-    page = client.get(BOARD, {"tahun": 2026, "provinsi": "Jawa Tengah"}).content.decode()
+    page = client.get(BOARD, {"year": 2026, "province": "Jawa Tengah"}).content.decode()
     assert "Kabupaten 010" in page and "Kabupaten 000" not in page
-    page = client.get(BOARD, {"tahun": 2026, "jenis": "kota"}).content.decode()
+    page = client.get(BOARD, {"year": 2026, "kind": "kota"}).content.decode()
     assert "Kabupaten 0" not in page and evaluators.world.institution.name in page
-    assert client.get(BOARD, {"tahun": "dua ribu"}).status_code == 422
+    assert client.get(BOARD, {"year": "dua ribu"}).status_code == 422
 
 
 def test_the_board_is_for_evaluators_only(evaluators):
@@ -64,7 +64,7 @@ def test_the_board_reads_a_fixed_number_of_queries(evaluators, count, django_ass
     client = client_for(evaluators.national)
     client.get(BOARD)  # the session is loaded once
     with django_assert_num_queries(9):
-        response = client.get(BOARD, {"tahun": 2026})
+        response = client.get(BOARD, {"year": 2026})
     assert response.status_code == 200
 
 
@@ -163,7 +163,7 @@ def test_a_bad_period_is_not_found(evaluators):
 def test_the_page_refuses_a_change_made_from_a_stale_row(evaluators):
     ((institution, period),) = make_institutions(1)
     client = client_for(evaluators.jabar)
-    board = client.get(BOARD, {"tahun": 2026}).content.decode()
+    board = client.get(BOARD, {"year": 2026}).content.decode()
     seen = board.split('name="seen" value="', 1)[1].split('"', 1)[0]
     AssessorAssignment.objects.create(period=period, assessor=evaluators.assessor, aspects=["A1"])
     response = client.post(

@@ -9,7 +9,7 @@ import pytest
 from monev.assignments.models import AssessorAssignment
 from monev.assignments.selectors import may_assess
 from monev.evaluations import services
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations.period_instrument import instrument_of
 from monev.lib.errors import Forbidden
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def _judge(world, indicator: str):
     return services.assessor_pass_save(
         actor=world.asesor_eksternal,
         answer_id=world.answer(indicator).pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal(2),
         notes="",
         expected_version=0,
@@ -51,7 +51,7 @@ def test_without_an_assignment_the_api_refuses_the_pass_and_queues_nothing(close
     api = Api.token(closed.asesor_eksternal)
     answer = closed.answer("11")
     response = api.put(
-        f"/answers/{answer.pk}/passes/dokumen", {"version": 0, "level": 2, "notes": ""}
+        f"/answers/{answer.pk}/passes/document_review", {"version": 0, "level": 2, "notes": ""}
     )
     assert response.status_code == 403, response.json()
     assert "tidak ditugaskan" in response.json()["error"]["message"]

@@ -35,7 +35,7 @@ def test_the_queue_lists_final_answers_of_the_assigned_aspects_at_their_next_sta
     evaluation_services.assessor_pass_save(
         actor=assessor,
         answer_id=answer.pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal("2.50"),
         notes="Dinilai langsung dari dokumen.",
         expected_version=0,
@@ -50,15 +50,15 @@ def test_the_queue_lists_final_answers_of_the_assigned_aspects_at_their_next_sta
     assert {r.aspect for r in first_rows} == {"A3"}
     assert len(second_rows) == 19  # 20 indicators, one judged to the end
     by_indicator = {r.answer.indicator: r for r in first_rows}
-    assert by_indicator["8"].stage == "interviu"
+    assert by_indicator["8"].stage == "interview"
     other = next(r for r in first_rows if r.answer.indicator != "8")
-    assert other.stage == "dokumen" and other.deadline == review
+    assert other.stage == "document_review" and other.deadline == review
     assert all(r.provisional for r in queue.rows)  # pemdi-2026
     assert queue.institutions == [first, second]
     assert queue.total == len(queue.rows)
     assert queue.rows[0].deadline == review  # soonest deadline first
 
-    filtered = selectors.assessor_queue(assessor, institution_id=second.pk, stage="dokumen")
+    filtered = selectors.assessor_queue(assessor, institution_id=second.pk, stage="document_review")
     assert {r.institution for r in filtered.rows} == {second}
     assert filtered.total == queue.total
 

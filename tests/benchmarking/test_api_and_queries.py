@@ -23,12 +23,12 @@ from api_support import Api
 pytestmark = pytest.mark.django_db
 
 URLS = [
-    "/evaluasi-nasional/kemajuan/?tahun=2025&instrumen=spbe-2020",
-    "/evaluasi-nasional/kemajuan/?tahun=2025&instrumen=spbe-2020&urut=due&jenis=kota",
-    "/evaluasi-nasional/peringkat/?tahun=2025&instrumen=spbe-2020",
-    "/evaluasi-nasional/peringkat/?tahun=2025&instrumen=spbe-2020&jenis=kota&provinsi=Bali",
-    "/evaluasi-nasional/peringkat/?tahun=2024&sumber=published&instrumen=spbe-2020",
-    "/evaluasi-nasional/sebaran/?tahun=2025&instrumen=spbe-2020",
+    "/evaluasi-nasional/kemajuan/?year=2025&instrument=spbe-2020",
+    "/evaluasi-nasional/kemajuan/?year=2025&instrument=spbe-2020&sort=due&kind=kota",
+    "/evaluasi-nasional/peringkat/?year=2025&instrument=spbe-2020",
+    "/evaluasi-nasional/peringkat/?year=2025&instrument=spbe-2020&kind=kota&province=Bali",
+    "/evaluasi-nasional/peringkat/?year=2024&source=published&instrument=spbe-2020",
+    "/evaluasi-nasional/sebaran/?year=2025&instrument=spbe-2020",
     "/evaluasi-nasional/instansi/{own}/banding/",
     "/api/v1/evaluation/progress?year=2025&instrument=spbe-2020",
     "/api/v1/evaluation/rankings?year=2025&instrument=spbe-2020",
@@ -132,6 +132,6 @@ def test_bad_filters_on_the_pages_answer_in_place():
     round_for(institutions(2))
     client = Client()
     client.force_login(evaluator("n"))
-    response = client.get("/evaluasi-nasional/peringkat/?jenis=desa")
+    response = client.get("/evaluasi-nasional/peringkat/?kind=desa")
     assert response.status_code == 422
-    assert client.get("/evaluasi-nasional/kemajuan/?halaman=x").status_code == 422
+    assert client.get("/evaluasi-nasional/kemajuan/?page=x").status_code == 422

@@ -45,7 +45,7 @@ def test_a_computed_pemdi_index_of_exactly_2_50_is_cukup_with_the_other_reading_
     assert (by_index["2.51"].predicate, by_index["2.51"].predicate_note) == ("Baik", "")
     html = (
         client_for(national)
-        .get("/evaluasi-nasional/peringkat/?tahun=2025&instrumen=pemdi-2026")
+        .get("/evaluasi-nasional/peringkat/?year=2025&instrument=pemdi-2026")
         .content.decode()
     )
     assert f"({EDGE_NOTE_ID})" in html

@@ -11,6 +11,7 @@ from benchmarking_support import evaluator, institutions, published, round_for
 from django.test import Client
 
 from monev.benchmarking import selectors
+from monev.benchmarking.selectors.summaries import summarise
 from monev.lib.errors import InvalidInput, NotFound
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +52,14 @@ def test_instruments_are_never_mixed_and_pemdi_figures_are_provisional():
     assert pemdi.choice.provisional and all(r.provisional for r in pemdi.rows)
     client = Client()
     client.force_login(national)
-    page = client.get("/evaluasi-nasional/peringkat/?tahun=2025&instrumen=pemdi-2026")
+    page = client.get("/evaluasi-nasional/peringkat/?year=2025&instrument=pemdi-2026")
     assert page.status_code == 200
     html = page.content.decode()
     assert "Provisional instrument." in html or "Instrumen sementara." in html
     assert 'class="badge badge-warn"' in html
-    spbe_page = client.get("/evaluasi-nasional/peringkat/?tahun=2025&instrumen=spbe-2020")
+    spbe_page = client.get("/evaluasi-nasional/peringkat/?year=2025&instrument=spbe-2020")
     assert 'class="badge badge-warn"' not in spbe_page.content.decode()
-    dist = client.get("/evaluasi-nasional/sebaran/?tahun=2025&instrumen=pemdi-2026")
+    dist = client.get("/evaluasi-nasional/sebaran/?year=2025&instrument=pemdi-2026")
     assert 'class="badge badge-warn"' in dist.content.decode()
 
 
@@ -99,10 +100,10 @@ def test_distribution_counts_bands_and_summarises_by_kind_and_province():
 
 
 def test_summary_statistics():
-    s = selectors.summarise([Decimal("1"), Decimal("2"), Decimal("3"), Decimal("4")])
+    s = summarise([Decimal("1"), Decimal("2"), Decimal("3"), Decimal("4")])
     assert (s.minimum, s.q1, s.median, s.q3, s.maximum) == (1, Decimal("1.75"), 2.5, 3.25, 4)
-    assert selectors.summarise([]) is None
-    one = selectors.summarise([Decimal("3.10")])
+    assert summarise([]) is None
+    one = summarise([Decimal("3.10")])
     assert one.q1 == one.median == one.q3 == Decimal("3.1")
 
 
@@ -131,7 +132,7 @@ def test_published_results_are_the_benchmark_of_past_years():
     client = Client()
     client.force_login(national)
     page = client.get(
-        "/evaluasi-nasional/peringkat/?tahun=2023&sumber=published&instrumen=spbe-2020"
+        "/evaluasi-nasional/peringkat/?year=2023&source=published&instrument=spbe-2020"
     )
     html = page.content.decode()
     assert page.status_code == 200 and "https://example.go.id/hasil" in html

@@ -39,7 +39,7 @@ def test_a_province_evaluator_sees_only_their_province():
     assert dist.overall.summary.count == len(expected)
     assert [g.key for g in dist.by_province] == ["Jawa Barat"]
     outside = next(i for i in members if i.province == "Bali")
-    page = _client(jabar).get("/evaluasi-nasional/peringkat/?tahun=2025")
+    page = _client(jabar).get("/evaluasi-nasional/peringkat/?year=2025")
     assert outside.name not in page.content.decode()
     assert (
         _client(jabar).get(f"/evaluasi-nasional/instansi/{outside.pk}/banding/").status_code == 404
@@ -124,7 +124,7 @@ def test_the_peer_names_carry_their_national_rank():
 def test_the_dashboard_links_the_institutions_people_to_their_peer_page(world):
     client = _client(world.koordinator)
     dashboard = client.get(f"/pemantauan/periode/{world.period.pk}/").content.decode()
-    url = f"/evaluasi-nasional/instansi/{world.institution.pk}/banding/?tahun=2025"
+    url = f"/evaluasi-nasional/instansi/{world.institution.pk}/banding/?year=2025"
     assert url in dashboard
     page = client.get(url)
     assert page.status_code == 200

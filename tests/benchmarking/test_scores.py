@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from monev.benchmarking import scores, selectors
 from monev.benchmarking.models import PeriodScore
 from monev.evaluations import services, stages
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import ScoreStage, stage_scores
 from monev.evaluations.selectors import stage_values as cycle_stage_values
 
@@ -70,7 +70,7 @@ def test_the_stored_score_is_the_engines_at_each_stage(world):
     assert row.stage == stages.VERIFIED
     assert row.index == _engine(world.period, ScoreStage.VERIFIED).result.index.reported
     document_review(world.period, "4")
-    AssessorPass.objects.filter(answer=world.answer("2"), stage="dokumen").update(
+    AssessorPass.objects.filter(answer=world.answer("2"), stage="document_review").update(
         level=Decimal("1")
     )
     row = _ranking_row(national, world.institution, year=2025, instrument_id="spbe-2020")
@@ -84,7 +84,7 @@ def test_an_incomplete_stage_is_not_the_headline(world):
     Answer.objects.filter(period=world.period).update(
         status=Answer.Status.FINAL, level=Decimal(2), verified_level=Decimal(2)
     )
-    AssessorPass.objects.create(answer=world.answer("1"), stage="dokumen", level=Decimal(5))
+    AssessorPass.objects.create(answer=world.answer("1"), stage="document_review", level=Decimal(5))
     row = _ranking_row(evaluator("n"), world.institution, year=2025)
     assert row.stage == stages.VERIFIED and row.index == Decimal("2.00")
 
@@ -192,7 +192,7 @@ def test_the_ranking_page_shows_a_saved_answer_on_the_next_view(world):
 
     client = Client()
     client.force_login(evaluator("nasional"))
-    url = "/evaluasi-nasional/peringkat/?tahun=2025&instrumen=spbe-2020"
+    url = "/evaluasi-nasional/peringkat/?year=2025&instrument=spbe-2020"
     _save(world, "1", "1")
     assert "1,00" in client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
     for answer in world.period.answers.order_by("position"):

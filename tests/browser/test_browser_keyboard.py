@@ -69,7 +69,7 @@ def test_an_operator_signs_in_fills_in_saves_and_submits_with_the_keyboard_only(
             has_text=indonesian("Answer submitted (diajukan) for verification.")
         )
     ).to_be_focused()
-    assert Answer.objects.get(pk=answer.pk).status == "diajukan"
+    assert Answer.objects.get(pk=answer.pk).status == "submitted"
 
 
 def test_the_answer_page_can_be_tabbed_through_without_a_trap(page, world, password):

@@ -78,4 +78,4 @@ def test_an_operator_fills_in_links_evidence_and_submits_an_answer(page, world, 
         )
     ).to_be_visible()
     expect(page.locator("#answer-panel dl.facts").first).to_contain_text("Diajukan")
-    assert Answer.objects.get(pk=world.answer("1").pk).status == "diajukan"
+    assert Answer.objects.get(pk=world.answer("1").pk).status == "submitted"

@@ -54,8 +54,8 @@ def test_the_internal_assessor_verifies_one_answer_and_returns_another(page, wor
         )
     ).to_be_visible()
     expect(page.locator("#answer-panel")).to_contain_text(note)
-    assert Answer.objects.get(pk=world.answer("1").pk).status == "diverifikasi"
-    assert Answer.objects.get(pk=world.answer("2").pk).status == "dikembalikan"
+    assert Answer.objects.get(pk=world.answer("1").pk).status == "verified"
+    assert Answer.objects.get(pk=world.answer("2").pk).status == "returned"
 
 
 def test_the_external_assessor_records_a_document_stage_level(page, world, password):
@@ -68,7 +68,7 @@ def test_the_external_assessor_records_a_document_stage_level(page, world, passw
     form = page.locator("form").filter(
         has=page.get_by_role("button", name=indonesian("Save the judgement"))
     )
-    form.get_by_label(indonesian("Stage")).select_option("dokumen")
+    form.get_by_label(indonesian("Stage")).select_option("document_review")
     form.get_by_label(indonesian("Level")).select_option("2")
     notes = "SOP belum ditetapkan; bukti rapat koordinasi tidak ada."
     form.get_by_label(indonesian("Assessor's notes")).fill(notes)
@@ -80,7 +80,7 @@ def test_the_external_assessor_records_a_document_stage_level(page, world, passw
         has=page.get_by_role("heading", name=indonesian("External assessment"))
     )
     expect(stages.locator("tbody")).to_contain_text(notes)
-    judgement = AssessorPass.objects.get(answer=world.answer("1"), stage="dokumen")
+    judgement = AssessorPass.objects.get(answer=world.answer("1"), stage="document_review")
     assert judgement.level == 2 and judgement.notes == notes
 
 

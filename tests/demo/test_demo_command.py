@@ -150,7 +150,7 @@ def test_its_answers_are_in_every_workflow_state_with_a_returned_one_explained(d
     assert counts[Answer.Status.FINAL] == 0  # as it stood at Triwulan II
     returned = period.answers.get(status=Answer.Status.RETURNED)
     assert Comment.objects.filter(answer=returned, body=data.RETURN_NOTE).exists()
-    assert all(a.verified_level == a.level for a in period.answers.filter(status="diverifikasi"))
+    assert all(a.verified_level == a.level for a in period.answers.filter(status="verified"))
 
 
 def test_it_writes_through_the_services_so_the_audit_trail_is_real_and_verifies(data_dir):

@@ -56,10 +56,10 @@ def test_sdi_68_75_from_bappenas_converts_to_3_75_for_indicator_5(demo):
 
 def test_the_document_review_was_item_by_item_with_revisions_and_automatic_rejections(demo):
     judged = ItemJudgement.objects.filter(answer__period=demo)
-    assert judged.filter(status="revisi").exists() and judged.filter(status="diterima").exists()
+    assert judged.filter(status="revision").exists() and judged.filter(status="accepted").exists()
     passes = {
         p.answer.indicator: p
-        for p in AssessorPass.objects.filter(answer__period=demo, stage="dokumen")
+        for p in AssessorPass.objects.filter(answer__period=demo, stage="document_review")
     }
     assert len(passes) == 20
     assert passes["2"].computed_level == Decimal("1.25")  # 1 of 2 level-1 items accepted

@@ -14,7 +14,7 @@ from monev.evaluations import services
 from monev.evaluations.models import Answer, AnswerUnit, Period
 from monev.evaluations.services import ItemDecision
 
-A, R = "diterima", "revisi"
+A, R = "accepted", "revision"
 OPENS = datetime(2025, 1, 1, tzinfo=UTC)
 CLOSES = datetime(2099, 1, 1, tzinfo=UTC)
 World = Any  # tests/conftest.py's World
@@ -60,11 +60,13 @@ def build_pemdi(world: World) -> Pemdi:
 
 def decide(level: int, position: int, status: str, kind: str = "", reason: str = ""):
     if status == R and not kind:
-        kind = "tidak_tepat"
+        kind = "not_appropriate"
     return ItemDecision(level, position, status, kind, reason)
 
 
-def judge(pemdi: Pemdi, indicator: str, decisions, *, stage="dokumen", actor=None, version=None):
+def judge(
+    pemdi: Pemdi, indicator: str, decisions, *, stage="document_review", actor=None, version=None
+):
     answer = pemdi.answer(indicator)
     if version is None:
         current = answer.passes.filter(stage=stage).first()

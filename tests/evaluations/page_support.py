@@ -49,7 +49,7 @@ def document_reviewed(world, indicator: str = "1") -> Answer:
     services.assessor_pass_save(
         actor=world.asesor_eksternal,
         answer_id=answer.pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal("2"),
         notes="Dokumen belum lengkap.",
         expected_version=0,

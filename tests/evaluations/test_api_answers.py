@@ -111,7 +111,7 @@ def test_it_reopens_a_final_answer_with_a_reason_for_the_koordinator(world):
     path = answer_path(world)
     version = world.answer("1").version
     reopened = api.ok("post", f"{path}/reopen", {"version": version, "reason": "Salah ketik"})
-    assert (reopened["status"], reopened["reopened"]) == ("dikembalikan", True)
+    assert (reopened["status"], reopened["reopened"]) == ("returned", True)
     saved = api.ok(
         "put", path, {"level": "2", "explanation": "Perbaikan", "version": reopened["version"]}
     )
@@ -138,12 +138,12 @@ def test_it_records_passes_in_order_and_refuses_a_stale_one(world):
     services.period_close_self_assessment(actor=world.koordinator, period_id=world.period.pk)
     external = Api.token(world.asesor_eksternal)
     path = answer_path(world)
-    early = external.put(f"{path}/passes/interviu", {"level": "3", "version": 0})
+    early = external.put(f"{path}/passes/interview", {"level": "3", "version": 0})
     assert early.status_code == 409
     assert early.json()["error"]["code"] == "invalid_transition"
-    saved = external.ok("put", f"{path}/passes/dokumen", {"level": "3", "notes": "SK ada"})
-    assert (saved["stage"], saved["level"], saved["version"]) == ("dokumen", "3.00", 1)
-    stale = external.put(f"{path}/passes/dokumen", {"level": "2", "version": 0})
+    saved = external.ok("put", f"{path}/passes/document_review", {"level": "3", "notes": "SK ada"})
+    assert (saved["stage"], saved["level"], saved["version"]) == ("document_review", "3.00", 1)
+    stale = external.put(f"{path}/passes/document_review", {"level": "2", "version": 0})
     assert stale.status_code == 409
     assert stale.json()["error"]["current"]["notes"] == "SK ada"
     unknown = external.put(f"{path}/passes/sidang", {"level": "2", "version": 0})
@@ -152,7 +152,7 @@ def test_it_records_passes_in_order_and_refuses_a_stale_one(world):
 
 def test_it_refuses_passes_before_the_self_assessment_is_final(world):
     response = Api.session(world.asesor_eksternal).put(
-        answer_path(world) + "/passes/dokumen", {"level": "3", "version": 0}
+        answer_path(world) + "/passes/document_review", {"level": "3", "version": 0}
     )
     assert response.status_code == 409
 
@@ -163,6 +163,6 @@ def test_it_records_the_institutions_response_to_the_provisional_level(world):
     koordinator = Api.session(world.koordinator)
     too_early = koordinator.put(f"{path}/response", {"response": "Keberatan", "version": 0})
     assert too_early.status_code == 409
-    Api.session(world.asesor_eksternal).ok("put", f"{path}/passes/dokumen", {"level": "2"})
+    Api.session(world.asesor_eksternal).ok("put", f"{path}/passes/document_review", {"level": "2"})
     data = koordinator.ok("put", f"{path}/response", {"response": "Keberatan", "version": 1})
     assert (data["institution_response"], data["version"]) == ("Keberatan", 2)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from api_support import Api
 from monev.core.engine import score_items
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations.period_instrument import instrument_of
 
 
 def by_number(rows: list[dict]) -> dict[str, dict]:
@@ -38,7 +38,7 @@ def test_it_runs_the_whole_cycle_with_tokens(world):
     )
     assert (saved["level"], saved["status"]) == ("3.00", "draft")
     submitted = operator.ok("post", f"{answer}/submit", {"version": saved["version"]})
-    assert submitted["status"] == "diajukan"
+    assert submitted["status"] == "submitted"
 
     # The asesor internal returns it with a note.
     queue = internal.ok("get", f"{period}/review-queue")
@@ -48,7 +48,7 @@ def test_it_runs_the_whole_cycle_with_tokens(world):
         f"{answer}/return",
         {"version": submitted["version"], "note": "Lampirkan Perwal yang ditandatangani."},
     )
-    assert returned["status"] == "dikembalikan"
+    assert returned["status"] == "returned"
 
     # The operator sees the note, revises and resubmits.
     detail = operator.ok("get", answer)
@@ -67,7 +67,7 @@ def test_it_runs_the_whole_cycle_with_tokens(world):
 
     # Verified this time.
     verified = internal.ok("post", f"{answer}/verify", {"version": submitted["version"]})
-    assert (verified["status"], verified["verified_level"]) == ("diverifikasi", "4.00")
+    assert (verified["status"], verified["verified_level"]) == ("verified", "4.00")
     assert internal.ok("get", f"{period}/review-queue")["answers"] == []
 
     # The koordinator closes the self-assessment: every answer is final mandiri, locked.
@@ -81,16 +81,18 @@ def test_it_runs_the_whole_cycle_with_tokens(world):
 
     # The asesor eksternal: document review of everything, then the final level.
     queue = external.ok("get", f"{period}/review-queue")["answers"]
-    assert len(queue) == 47 and {row["status"] for row in queue} == {"final_mandiri"}
+    assert len(queue) == 47 and {row["status"] for row in queue} == {"final_self"}
     for row in queue:
-        external.ok("put", f"/answers/{row['id']}/passes/dokumen", {"level": "3", "version": 0})
+        external.ok(
+            "put", f"/answers/{row['id']}/passes/document_review", {"level": "3", "version": 0}
+        )
     # The institution objects to one provisional level; the interview settles it.
     response = koordinator.ok(
         "put", f"{answer}/response", {"response": "Perwal sudah ditetapkan.", "version": 1}
     )
     assert response["institution_response"] == "Perwal sudah ditetapkan."
     external.ok(
-        "put", f"{answer}/passes/interviu", {"level": "4", "notes": "Terbukti", "version": 0}
+        "put", f"{answer}/passes/interview", {"level": "4", "notes": "Terbukti", "version": 0}
     )
     for row in queue:
         external.ok(
@@ -114,5 +116,5 @@ def test_it_runs_the_whole_cycle_with_tokens(world):
     assert (row["level"], row["verified_level"]) == ("4.00", "4.00")
     assert (row["provisional_level"], row["final_level"]) == ("4.00", "4.00")
     detail = koordinator.ok("get", answer)
-    assert [p["stage"] for p in detail["passes"]] == ["dokumen", "interviu", "final"]
+    assert [p["stage"] for p in detail["passes"]] == ["document_review", "interview", "final"]
     assert detail["passes"][0]["assessor"] == str(world.asesor_eksternal)

@@ -86,10 +86,10 @@ def test_it_gives_the_koordinator_the_whole_overview(world):
     assert data["instrument"]["reference"] == "spbe-2020@1"
     assert data["status_counts"] == {
         "draft": 47,
-        "diajukan": 0,
-        "dikembalikan": 0,
-        "diverifikasi": 0,
-        "final_mandiri": 0,
+        "submitted": 0,
+        "returned": 0,
+        "verified": 0,
+        "final_self": 0,
     }
     assert [s["stage"] for s in data["scores"]] == ["self", "verified", "provisional", "final"]
     self_assessed = {k: v for k, v in data["scores"][0].items() if k != "label"}
@@ -188,7 +188,7 @@ def test_it_closes_the_self_assessment(world):
     api = Api.session(world.koordinator)
     data = api.ok("post", f"/periods/{world.period.pk}/close-self-assessment")
     assert data == {"answers_locked": 47}
-    assert set(world.period.answers.values_list("status", flat=True)) == {"final_mandiri"}
+    assert set(world.period.answers.values_list("status", flat=True)) == {"final_self"}
     assert api.ok("post", f"/periods/{world.period.pk}/close-self-assessment") == {
         "answers_locked": 0
     }

@@ -79,7 +79,7 @@ def documented(world) -> dict[str, Any]:
     services.assessor_pass_save(
         actor=world.asesor_eksternal,
         answer_id=context["answer"],
-        stage="dokumen",
+        stage="document_review",
         level=Decimal(3),
         notes="",
         expected_version=0,
@@ -249,7 +249,7 @@ CASES = [
     Case(
         "assessor pass",
         "put",
-        "/answers/{answer}/passes/dokumen",
+        "/answers/{answer}/passes/document_review",
         expect(403, asesor_eksternal=200, operator_b=404),
         setup=closed,
         body={"level": "3", "notes": "", "version": 0},
@@ -272,10 +272,10 @@ CASES = [
     Case(
         "judge items",
         "put",
-        "/answers/{answer}/items?stage=dokumen",
+        "/answers/{answer}/items?stage=document_review",
         expect(403, asesor_eksternal=200, operator_b=404),
         setup=pemdi_closed,
-        body={"version": 0, "items": [{"level": 1, "position": 0, "status": "diterima"}]},
+        body={"version": 0, "items": [{"level": 1, "position": 0, "status": "accepted"}]},
     ),
     Case("list tokens", "get", "/tokens", expect(200, outsider=200)),
     Case("create token", "post", "/tokens", expect(201, outsider=201), body={"name": "skrip"}),
@@ -334,8 +334,8 @@ def test_it_covers_every_endpoint_of_the_cycle():
         .replace("{answer}", "{answer_id}")
         .replace("{milestone}", "{milestone_id}")
         .replace("{token}", "{token_id}")
-        .replace("/passes/dokumen", "/passes/{stage}")
-        .replace("/items?stage=dokumen", "/items")
+        .replace("/passes/document_review", "/passes/{stage}")
+        .replace("/items?stage=document_review", "/items")
         for case in CASES
     }
     assert paths == covered

@@ -33,7 +33,7 @@ def grow(world) -> None:
     AssessorPass.objects.bulk_create(
         AssessorPass(answer=a, stage=stage, level=Decimal(3), assessor=world.asesor_eksternal)
         for a in answers
-        for stage in ("dokumen", "interviu", "final")
+        for stage in ("document_review", "interview", "final")
     )
     for indicator in ("1", "2", "6"):  # audit events, and answers waiting for review
         answer = world.answer(indicator)

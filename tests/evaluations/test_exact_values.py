@@ -17,8 +17,8 @@ from monev.audit.models import AuditEvent
 from monev.core.numbers import ExactDecimal, exact_fraction, parse_value
 from monev.evaluations import selectors, services
 from monev.evaluations.fields import exact_value
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.access import access_for
 from monev.lib.errors import InvalidInput
 
@@ -42,7 +42,7 @@ def provisional_index(pemdi) -> Fraction:
 def test_one_of_three_level_1_items_accepted_stores_and_aggregates_exactly_seven_sixths(pemdi):
     # Indicator 4 has three items at level 1 (a 2026 assessor record: 1 + 1/3 x 0.5 = 7/6).
     judge(pemdi, "4", [decide(1, 0, A), decide(1, 1, R), decide(1, 2, R)])
-    stored = AssessorPass.objects.get(answer=pemdi.answer("4"), stage="dokumen")
+    stored = AssessorPass.objects.get(answer=pemdi.answer("4"), stage="document_review")
     assert isinstance(stored.computed_level, ExactDecimal)
     assert stored.computed_level == SEVEN_SIXTHS and stored.level == SEVEN_SIXTHS
     assert not stored.differs
@@ -69,12 +69,12 @@ def test_a_value_written_to_the_column_alone_is_not_mistaken_for_its_old_fractio
 
 def test_terminating_values_read_back_as_before_and_ten_decimals_as_given(pemdi):
     answer = pemdi.answer("1")
-    AssessorPass.objects.create(answer=answer, stage="dokumen", level=Decimal("3"))
-    AssessorPass.objects.create(answer=answer, stage="interviu", level=Decimal("1.1666666667"))
+    AssessorPass.objects.create(answer=answer, stage="document_review", level=Decimal("3"))
+    AssessorPass.objects.create(answer=answer, stage="interview", level=Decimal("1.1666666667"))
     levels = {p.stage: p.level for p in AssessorPass.objects.filter(answer=answer)}
-    assert str(levels["dokumen"]) == "3.00"
-    assert str(levels["interviu"]) == "1.1666666667"
-    assert type(levels["interviu"]) is Decimal and levels["interviu"] != SEVEN_SIXTHS
+    assert str(levels["document_review"]) == "3.00"
+    assert str(levels["interview"]) == "1.1666666667"
+    assert type(levels["interview"]) is Decimal and levels["interview"] != SEVEN_SIXTHS
 
 
 @pytest.mark.parametrize("text", ["7/6", "1.1666666667"])
@@ -83,7 +83,7 @@ def test_an_assessor_may_enter_an_exact_value_which_is_kept_as_given(pemdi, text
     services.assessor_pass_save(
         actor=pemdi.world.asesor_eksternal,
         answer_id=pemdi.answer("4").pk,
-        stage="dokumen",
+        stage="document_review",
         level=parse_value(text),
         notes="Dinilai langsung.",
         expected_version=1,
@@ -122,11 +122,11 @@ def test_the_api_takes_a_fraction_and_answers_two_places_with_the_exact_value(pe
     api = Api.session(pemdi.world.asesor_eksternal)
     path = f"/answers/{pemdi.answer('4').pk}"
     saved = api.ok(
-        "put", f"{path}/passes/dokumen", {"level": "7/6", "notes": "Dinilai.", "version": 1}
+        "put", f"{path}/passes/document_review", {"level": "7/6", "notes": "Dinilai.", "version": 1}
     )
     assert (saved["level"], saved["level_exact"]) == ("1.17", "1.16666666666666666667")
     assert saved["differs"] is False
-    sheet = api.ok("get", f"{path}/items?stage=dokumen")
+    sheet = api.ok("get", f"{path}/items?stage=document_review")
     assert (sheet["computed_level"], sheet["computed_level_exact"]) == (
         "1.17",
         "1.16666666666666666667",
@@ -177,7 +177,7 @@ def exact_from_judgements(counts: dict[int, int], statuses: dict[int, list[str]]
     return Fraction(5)
 
 
-statuses_strategy = st.sampled_from([A, R, "belum"])
+statuses_strategy = st.sampled_from([A, R, "pending"])
 
 
 @settings(
@@ -217,7 +217,7 @@ def test_the_audit_history_records_an_exact_value_as_its_fraction(pemdi):
 
 def test_a_snapshot_keeps_seven_sixths_and_scores_it_again_unrounded(pemdi):
     from monev.core.numbers import exact_str
-    from monev.monitoring.selectors import period_state, scores_of_levels
+    from monev.monitoring.selectors.scores import period_state, scores_of_levels
 
     judge(pemdi, "4", [decide(1, 0, A), decide(1, 1, R), decide(1, 2, R)])
     levels, scores = period_state(pemdi.period)

@@ -50,7 +50,7 @@ def test_one_of_two_simultaneous_item_saves_wins(world, slow_item_saves):
         return lambda: services.items_judge(
             actor=actor,
             answer_id=answer.pk,
-            stage="dokumen",
+            stage="document_review",
             decisions=decisions,
             expected_version=0,
         )
@@ -64,7 +64,7 @@ def test_one_of_two_simultaneous_item_saves_wins(world, slow_item_saves):
     assert len(winners) == 1 and len(conflicts) == 1, results
     winner = winners[0]
     assert conflicts[0].extra["current"]["version"] == 1
-    stored = AssessorPass.objects.get(answer=answer, stage="dokumen")
+    stored = AssessorPass.objects.get(answer=answer, stage="document_review")
     assert stored.version == 1 and stored.computed_level == winner.computed_level
     statuses = set(ItemJudgement.objects.filter(answer=answer).values_list("status", flat=True))
-    assert statuses == ({"diterima"} if winner.computed_level == Decimal("1.50") else {"revisi"})
+    assert statuses == ({"accepted"} if winner.computed_level == Decimal("1.50") else {"revision"})

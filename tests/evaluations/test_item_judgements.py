@@ -23,7 +23,7 @@ def pemdi(world):
     return build_pemdi(world)
 
 
-def sheet_of(pemdi, indicator: str, stage: str | None = "dokumen", user=None):
+def sheet_of(pemdi, indicator: str, stage: str | None = "document_review", user=None):
     user = user or pemdi.world.koordinator
     sheet, _access = selectors.item_sheet_for_user(user, pemdi.answer(indicator).pk, stage)
     return sheet
@@ -37,7 +37,7 @@ def test_one_of_two_items_accepted_gives_1_25_and_creates_the_pass(pemdi):
     assert assessor_pass.version == 1
     assert ItemJudgement.objects.filter(answer=pemdi.answer("2")).count() == 2
     event = AuditEvent.objects.filter(action="assessment.items").get()
-    assert event.after["items"] == {"1.1": "diterima", "1.2": "revisi (tidak_tepat)"}
+    assert event.after["items"] == {"1.1": "accepted", "1.2": "revision (not_appropriate)"}
     assert event.answer_id == pemdi.answer("2").pk
 
 
@@ -52,19 +52,19 @@ def test_judging_again_updates_the_value_and_the_version(pemdi):
 
 def test_clearing_a_judgement_deletes_it(pemdi):
     judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, A)])
-    assessor_pass = judge(pemdi, "2", [decide(1, 1, "belum")])
+    assessor_pass = judge(pemdi, "2", [decide(1, 1, "pending")])
     assert ItemJudgement.objects.filter(answer=pemdi.answer("2")).count() == 1
     assert assessor_pass.computed_level == Decimal("1.25")
 
 
 def test_items_above_a_rejected_level_are_shown_rejected_automatically_but_kept(pemdi):
     judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, A), decide(2, 0, A), decide(3, 0, A)])
-    judge(pemdi, "2", [decide(1, 1, R, "belum_diunggah")])
+    judge(pemdi, "2", [decide(1, 1, R, "not_uploaded")])
     sheet = sheet_of(pemdi, "2")
     by_level = {level.level: level for level in sheet.levels}
     assert [i.status for i in by_level[1].items] == [A, R]
     level2 = by_level[2].items[0]
-    assert level2.status == "otomatis_ditolak" and level2.judged == A
+    assert level2.status == "auto_rejected" and level2.judged == A
     assert by_level[3].items[0].auto_rejected
     with translation.override("en"):
         assert level2.reason_text.startswith("Automatically rejected because the previous")
@@ -85,11 +85,11 @@ def test_revision_needs_a_reason_and_other_needs_words(pemdi):
         judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, R, kind="-")])
     assert refused.value.details[0]["location"] == "items[1].reason_kind"
     with pytest.raises(InvalidInput) as refused:
-        judge(pemdi, "2", [decide(1, 1, R, kind="lainnya")])
+        judge(pemdi, "2", [decide(1, 1, R, kind="other")])
     assert refused.value.details[0]["location"] == "items[0].reason"
-    assessor_pass = judge(pemdi, "2", [decide(1, 1, R, "lainnya", "Belum ditandatangani.")])
+    assessor_pass = judge(pemdi, "2", [decide(1, 1, R, "other", "Belum ditandatangani.")])
     stored = ItemJudgement.objects.get(answer=pemdi.answer("2"), level=1, position=1)
-    assert (stored.reason_kind, stored.reason) == ("lainnya", "Belum ditandatangani.")
+    assert (stored.reason_kind, stored.reason) == ("other", "Belum ditandatangani.")
     assert assessor_pass.version == 1  # the refused calls changed nothing
 
 
@@ -116,7 +116,7 @@ def test_an_spbe_period_is_refused(pemdi):
         services.items_judge(
             actor=world.asesor_eksternal,
             answer_id=answer.pk,
-            stage="dokumen",
+            stage="document_review",
             decisions=[decide(1, 0, A)],
             expected_version=0,
         )
@@ -139,11 +139,11 @@ def test_a_draft_answer_cannot_be_judged_yet(pemdi):
 
 def test_later_stages_wait_for_the_document_review(pemdi):
     with pytest.raises(InvalidTransition):
-        judge(pemdi, "2", [decide(1, 0, A)], stage="interviu")
+        judge(pemdi, "2", [decide(1, 0, A)], stage="interview")
     judge(pemdi, "2", [decide(1, 0, A)])
-    interview = judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, A)], stage="interviu")
+    interview = judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, A)], stage="interview")
     assert interview.computed_level == Decimal("1.50")
-    assert sheet_of(pemdi, "2", stage=None).stage == "interviu"  # the latest judged stage
+    assert sheet_of(pemdi, "2", stage=None).stage == "interview"  # the latest judged stage
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_direct_entry_needs_a_note_and_stands_beside_the_computed_value(pemdi):
         return services.assessor_pass_save(
             actor=world.asesor_eksternal,
             answer_id=answer.pk,
-            stage="dokumen",
+            stage="document_review",
             level=Decimal("1.30"),
             notes=notes,
             expected_version=version,
@@ -220,7 +220,7 @@ def test_direct_entry_needs_a_note_and_stands_beside_the_computed_value(pemdi):
     follows = services.items_judge(
         actor=world.asesor_eksternal,
         answer_id=answer.pk,
-        stage="dokumen",
+        stage="document_review",
         decisions=[],
         expected_version=again.version,
         follow_items=True,
@@ -241,7 +241,7 @@ def test_direct_entry_on_spbe_needs_no_note(world):
     saved = services.assessor_pass_save(
         actor=world.asesor_eksternal,
         answer_id=answer.pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal(2),
         notes="",
         expected_version=0,
@@ -255,4 +255,4 @@ def test_the_review_queue_row_carries_the_latest_pass(pemdi):
     _period, access = selectors.period_for_user(world.asesor_eksternal, pemdi.period.pk)
     rows = {row.answer.indicator: row for row in selectors.review_queue(pemdi.period, access)}
     assert rows["2"].latest_pass.computed_level == Decimal("1.25")
-    assert AssessorPass.objects.get(answer=pemdi.answer("2")).stage == "dokumen"
+    assert AssessorPass.objects.get(answer=pemdi.answer("2")).stage == "document_review"

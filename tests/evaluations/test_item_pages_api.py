@@ -39,8 +39,8 @@ def post_items(client, user, answer, data, *, htmx=False):
     return client.post(url, data, headers=headers)
 
 
-def form_data(version=0, stage="dokumen", **items):
-    """items: status-1-0="diterima", reason_kind-1-1="tidak_tepat", ..."""
+def form_data(version=0, stage="document_review", **items):
+    """items: status-1-0="accepted", reason_kind-1-1="not_appropriate", ..."""
     return {"stage": stage, "version": str(version), **items}
 
 
@@ -48,7 +48,7 @@ def enter_directly(pemdi, indicator="2", level="1.30", version=1):
     return services.assessor_pass_save(
         actor=pemdi.world.asesor_eksternal,
         answer_id=pemdi.answer(indicator).pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal(level),
         notes="Dinilai langsung.",
         expected_version=version,
@@ -63,8 +63,8 @@ def test_the_assessor_sees_a_labelled_checklist_per_level(client, pemdi):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="items"' in html
-    assert 'name="status-1-0" value="diterima"' in html
-    assert 'name="status-1-1" value="revisi"' in html
+    assert 'name="status-1-0" value="accepted"' in html
+    assert 'name="status-1-1" value="revision"' in html
     assert '<label for="reason_kind-1-0">' in html and '<label for="reason-1-0">' in html
     assert 'aria-describedby="item-1-0-text"' in html
     assert reverse("answers:action", args=[pemdi.answer("2").pk, "items"]) in html
@@ -72,10 +72,10 @@ def test_the_assessor_sees_a_labelled_checklist_per_level(client, pemdi):
 
 def test_a_plain_form_post_saves_and_redirects_to_the_items(client, pemdi):
     answer = pemdi.answer("2")
-    data = form_data(**{"status-1-0": A, "status-1-1": R, "reason_kind-1-1": "belum_diunggah"})
+    data = form_data(**{"status-1-0": A, "status-1-1": R, "reason_kind-1-1": "not_uploaded"})
     response = post_items(client, pemdi.world.asesor_eksternal, answer, data)
     assert response.status_code == 302
-    assert response["Location"].endswith("?stage=dokumen#items")
+    assert response["Location"].endswith("?stage=document_review#items")
     assert answer.passes.get().computed_level == Decimal("1.25")
     html = client.get(response["Location"]).content.decode()
     assert 'class="computed-value">1,25<' in html
@@ -83,7 +83,7 @@ def test_a_plain_form_post_saves_and_redirects_to_the_items(client, pemdi):
 
 def test_an_htmx_post_answers_the_panel_with_the_computed_value(client, pemdi):
     answer = pemdi.answer("2")
-    data = form_data(**{"status-1-0": A, "status-1-1": "belum"})
+    data = form_data(**{"status-1-0": A, "status-1-1": "pending"})
     response = post_items(client, pemdi.world.asesor_eksternal, answer, data, htmx=True)
     html = response.content.decode()
     assert response.status_code == 200
@@ -98,7 +98,7 @@ def test_a_refused_post_shows_the_input_again_with_the_problem(client, pemdi):
     response = post_items(client, pemdi.world.asesor_eksternal, answer, data, htmx=True)
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'name="status-1-1" value="revisi" checked' in html
+    assert 'name="status-1-1" value="revision" checked' in html
     assert 'value="dokumen lama"' in html
     assert 'class="field-errors" role="alert"' in html
     assert not ItemJudgement.objects.exists()
@@ -117,13 +117,13 @@ def test_a_stale_post_is_a_conflict_and_carries_the_current_version(client, pemd
 
 def test_the_institution_reads_each_result_and_reason(client, pemdi):
     answer = pemdi.answer("2")
-    judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, R, "lainnya", "Belum ditandatangani")])
+    judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, R, "other", "Belum ditandatangani")])
     for persona in ("koordinator", "operator"):  # the operator of unit A, the answer's unit
         html = page(client, pemdi.world.personas()[persona], answer).content.decode()
         assert 'id="items"' in html, persona
         assert 'name="status-1-0"' not in html
         assert "Belum ditandatangani" in html
-        assert "item-otomatis_ditolak" in html  # level 2 and above
+        assert "item-auto_rejected" in html  # level 2 and above
 
 
 def test_another_units_operator_and_outsiders_do_not_see_it(client, pemdi):
@@ -177,7 +177,7 @@ def test_the_page_runs_the_same_queries_however_many_items_are_judged(
         for position in range(count)
     ]
     judge(pemdi, "3", every)
-    judge(pemdi, "3", every, stage="interviu")
+    judge(pemdi, "3", every, stage="interview")
     judge(pemdi, "2", [decide(1, 0, A), decide(1, 1, R)])
     with django_assert_num_queries(len(before)):
         assert client.get(url).status_code == 200
@@ -209,25 +209,29 @@ def test_the_api_reads_and_judges_items(pemdi):
     path = f"/answers/{answer.pk}/items"
     assessor = Api.session(pemdi.world.asesor_eksternal)
     empty = assessor.ok("get", path)
-    assert (empty["stage"], empty["version"], empty["computed_level"]) == ("dokumen", 0, "1.00")
+    assert (empty["stage"], empty["version"], empty["computed_level"]) == (
+        "document_review",
+        0,
+        "1.00",
+    )
     assert empty["provisional"] is True and empty["rule"]["confidence"] == "low"
     assert len(empty["levels"][0]["items"]) == 2
     body = {
         "version": 0,
         "items": [
-            {"level": 1, "position": 0, "status": "diterima"},
-            {"level": 1, "position": 1, "status": "revisi", "reason_kind": "tidak_tepat"},
-            {"level": 2, "position": 0, "status": "diterima"},
+            {"level": 1, "position": 0, "status": "accepted"},
+            {"level": 1, "position": 1, "status": "revision", "reason_kind": "not_appropriate"},
+            {"level": 2, "position": 0, "status": "accepted"},
         ],
     }
-    saved = assessor.ok("put", f"{path}?stage=dokumen", body)
+    saved = assessor.ok("put", f"{path}?stage=document_review", body)
     assert (saved["computed_level"], saved["level"], saved["version"]) == ("1.25", "1.25", 1)
     assert saved["differs"] is False and saved["entered_level"] is None
     level2 = saved["levels"][1]["items"][0]
-    assert (level2["status"], level2["judged"]) == ("otomatis_ditolak", "diterima")
+    assert (level2["status"], level2["judged"]) == ("auto_rejected", "accepted")
     # the institution reads it
-    read = Api.session(pemdi.world.koordinator).ok("get", path + "?stage=dokumen")
-    assert read["levels"][0]["items"][1]["reason_kind"] == "tidak_tepat"
+    read = Api.session(pemdi.world.koordinator).ok("get", path + "?stage=document_review")
+    assert read["levels"][0]["items"][1]["reason_kind"] == "not_appropriate"
     assert read["levels"][0]["items"][1]["reason_text"]
 
 
@@ -261,8 +265,8 @@ def test_the_api_answers_409_on_a_stale_version(pemdi):
     answer = pemdi.answer("2")
     judge(pemdi, "2", [decide(1, 0, A)])
     response = Api.session(pemdi.world.asesor_eksternal).put(
-        f"/answers/{answer.pk}/items?stage=dokumen",
-        {"version": 0, "items": [{"level": 1, "position": 1, "status": "diterima"}]},
+        f"/answers/{answer.pk}/items?stage=document_review",
+        {"version": 0, "items": [{"level": 1, "position": 1, "status": "accepted"}]},
     )
     assert response.status_code == 409
     assert response.json()["error"]["current"]["version"] == 1
@@ -271,8 +275,8 @@ def test_the_api_answers_409_on_a_stale_version(pemdi):
 def test_the_api_locates_each_problem(pemdi):
     answer = pemdi.answer("2")
     response = Api.session(pemdi.world.asesor_eksternal).put(
-        f"/answers/{answer.pk}/items?stage=dokumen",
-        {"version": 0, "items": [{"level": 1, "position": 7, "status": "diterima"}]},
+        f"/answers/{answer.pk}/items?stage=document_review",
+        {"version": 0, "items": [{"level": 1, "position": 7, "status": "accepted"}]},
     )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["location"] == "items[0].position"
@@ -285,8 +289,8 @@ def test_the_api_locates_each_problem(pemdi):
 def test_the_api_refuses_everyone_but_the_assessor(pemdi, persona, status):
     answer = pemdi.answer("2")
     response = Api.session(pemdi.world.personas()[persona]).put(
-        f"/answers/{answer.pk}/items?stage=dokumen",
-        {"version": 0, "items": [{"level": 1, "position": 0, "status": "diterima"}]},
+        f"/answers/{answer.pk}/items?stage=document_review",
+        {"version": 0, "items": [{"level": 1, "position": 0, "status": "accepted"}]},
     )
     assert response.status_code == status
     assert not ItemJudgement.objects.exists()
@@ -298,8 +302,8 @@ def test_the_api_hides_the_items_from_another_institutions_assessor(pemdi):
     api = Api.session(stranger)
     path = f"/answers/{pemdi.answer('2').pk}/items"
     assert api.get(path).status_code == 404
-    body = {"version": 0, "items": [{"level": 1, "position": 0, "status": "diterima"}]}
-    assert api.put(f"{path}?stage=dokumen", body).status_code == 404
+    body = {"version": 0, "items": [{"level": 1, "position": 0, "status": "accepted"}]}
+    assert api.put(f"{path}?stage=document_review", body).status_code == 404
 
 
 def test_the_api_refuses_spbe_and_imported_indicators(pemdi):
@@ -309,8 +313,8 @@ def test_the_api_refuses_spbe_and_imported_indicators(pemdi):
     assert spbe.status_code == 422
     assert spbe.json()["error"]["code"] == "invalid_input"
     imported = api.put(
-        f"/answers/{pemdi.answer('5').pk}/items?stage=dokumen",
-        {"version": 0, "items": [{"level": 1, "position": 0, "status": "diterima"}]},
+        f"/answers/{pemdi.answer('5').pk}/items?stage=document_review",
+        {"version": 0, "items": [{"level": 1, "position": 0, "status": "accepted"}]},
     )
     assert imported.status_code == 422
 
@@ -329,6 +333,6 @@ def test_the_api_read_runs_the_same_queries_as_items_grow(pemdi, django_assert_n
         for position in range(count)
     ]
     judge(pemdi, "3", every)
-    judge(pemdi, "3", every, stage="interviu")
+    judge(pemdi, "3", every, stage="interview")
     with django_assert_num_queries(len(before)):
         api.ok("get", path)

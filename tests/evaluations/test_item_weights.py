@@ -23,11 +23,11 @@ def pemdi(world):
 
 
 def enter(pemdi, indicator: str, level: str):
-    current = pemdi.answer(indicator).passes.get(stage="dokumen")
+    current = pemdi.answer(indicator).passes.get(stage="document_review")
     return services.assessor_pass_save(
         actor=pemdi.world.asesor_eksternal,
         answer_id=pemdi.answer(indicator).pk,
-        stage="dokumen",
+        stage="document_review",
         level=Decimal(level),
         notes="Nilai dari hasil penilaian asesor 2026.",
         expected_version=current.version,
@@ -37,7 +37,7 @@ def enter(pemdi, indicator: str, level: str):
 def answer_page(client, pemdi, indicator: str) -> str:
     client.force_login(pemdi.world.koordinator)
     url = reverse("answers:detail", args=[pemdi.answer(indicator).pk])
-    response = client.get(url, {"stage": "dokumen"})
+    response = client.get(url, {"stage": "document_review"})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -70,7 +70,7 @@ def test_the_api_says_which_levels_weights_are_unknown(pemdi):
     judge(pemdi, "4", [decide(1, 0, A), decide(1, 1, A), decide(1, 2, R)])
     enter(pemdi, "4", "1.30")
     sheet = Api.session(pemdi.world.koordinator).ok(
-        "get", f"/answers/{pemdi.answer('4').pk}/items?stage=dokumen"
+        "get", f"/answers/{pemdi.answer('4').pk}/items?stage=document_review"
     )
     assert sheet["weights_known"] is False and sheet["weights_unknown_level"] == 1
     assert sheet["computed_level"] == "1.33" and sheet["entered_level"] == "1.30"

@@ -170,7 +170,12 @@ ACTIONS = {
         answer_post(
             "assess",
             closed,
-            lambda w, a: {"stage": "dokumen", "level": "2", "notes": "", "version_dokumen": 0},
+            lambda w, a: {
+                "stage": "document_review",
+                "level": "2",
+                "notes": "",
+                "version_document_review": 0,
+            },
         ),
         {"asesor_eksternal"},
         ANSWER_HIDDEN,

@@ -19,7 +19,14 @@ D = Decimal
 
 
 def test_the_stages_run_from_the_self_assessment_through_verification_to_the_passes():
-    assert stages.ORDER == ("self", "verified", "dokumen", "interviu", "visitasi", "final")
+    assert stages.ORDER == (
+        "self",
+        "verified",
+        "document_review",
+        "interview",
+        "visitation",
+        "final",
+    )
     assert (*stages.EXTERNAL, stages.FINAL) == tuple(AssessorPass.ORDER)
     assert stages.SCORED == ("self", "verified", "provisional", "final")
     assert stages.ScoreStage.ORDER == stages.SCORED
@@ -61,10 +68,10 @@ def test_provisional_is_the_latest_judgement_before_the_final_one():
 def test_the_values_of_model_instances_are_those_of_their_fields():
     answer = Answer(level=D(2), verified_level=D(3))
     passes = {
-        "dokumen": AssessorPass(stage="dokumen", level=D(4)),
+        "document_review": AssessorPass(stage="document_review", level=D(4)),
         "final": AssessorPass(stage="final", level=D(5)),
     }
-    expected = stages.stage_values(D(2), D(3), {"dokumen": D(4), "final": D(5)})
+    expected = stages.stage_values(D(2), D(3), {"document_review": D(4), "final": D(5)})
     assert stages.answer_values(answer, passes) == expected
     assert selectors.stage_values(answer, passes) == expected  # the name kept in selectors
 
@@ -99,9 +106,12 @@ def test_an_item_without_an_answer_is_a_gap_and_answers_outside_the_instrument_d
 
 
 def test_the_ranking_names_provisional_by_the_furthest_pass_reached():
-    assert stages.named_stage(stages.PROVISIONAL, {"dokumen"}) == stages.DOCUMENT
-    assert stages.named_stage(stages.PROVISIONAL, {"dokumen", "visitasi"}) == stages.VISITATION
-    assert stages.named_stage(stages.VERIFIED, {"dokumen"}) == stages.VERIFIED
+    assert stages.named_stage(stages.PROVISIONAL, {"document_review"}) == stages.DOCUMENT
+    assert (
+        stages.named_stage(stages.PROVISIONAL, {"document_review", "visitation"})
+        == stages.VISITATION
+    )
+    assert stages.named_stage(stages.VERIFIED, {"document_review"}) == stages.VERIFIED
     assert stages.named_stage(None, ()) is None
     for stage in stages.EXTERNAL:
         assert stages.scored_stage(stage) == stages.PROVISIONAL
@@ -145,16 +155,16 @@ def test_the_same_answers_have_the_same_headline_in_the_ranking_and_the_recap(wo
     assert _same_headline(world) == ("verified", "verified")
     first, *others = list(answers)
     AssessorPass.objects.bulk_create(
-        AssessorPass(answer=a, stage="dokumen", level=D(4)) for a in others
+        AssessorPass(answer=a, stage="document_review", level=D(4)) for a in others
     )
     assert _same_headline(world) == ("verified", "verified")  # one answer not judged yet
-    AssessorPass.objects.create(answer=first, stage="dokumen", level=D(1))
-    assert _same_headline(world) == ("dokumen", "provisional")
-    AssessorPass.objects.create(answer=first, stage="visitasi", level=D(5))
-    assert _same_headline(world) == ("visitasi", "provisional")
+    AssessorPass.objects.create(answer=first, stage="document_review", level=D(1))
+    assert _same_headline(world) == ("document_review", "provisional")
+    AssessorPass.objects.create(answer=first, stage="visitation", level=D(5))
+    assert _same_headline(world) == ("visitation", "provisional")
     AssessorPass.objects.bulk_create(
         AssessorPass(answer=a, stage="final", level=D(5)) for a in others
     )
-    assert _same_headline(world) == ("visitasi", "provisional")  # one final judgement missing
+    assert _same_headline(world) == ("visitation", "provisional")  # one final judgement missing
     AssessorPass.objects.create(answer=first, stage="final", level=D(3))
     assert _same_headline(world) == ("final", "final")

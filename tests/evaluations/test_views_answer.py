@@ -111,7 +111,7 @@ def test_it_saves_then_submits_through_ordinary_posts(client, world):
         world.operator,
     )
     response = client.post(action(answer, "submit"), {"version": answer.version}, follow=True)
-    assert fresh(answer).status == "diajukan"
+    assert fresh(answer).status == "submitted"
     assert "Jawaban diajukan" in response.content.decode()
 
 
@@ -203,7 +203,7 @@ def test_it_requires_a_note_to_return_an_answer(client, world):
     login(client, world, "asesor_internal")
     response = client.post(action(answer, "return"), {"version": answer.version, "note": " "})
     assert response.status_code == 422
-    assert fresh(answer).status == "diajukan"
+    assert fresh(answer).status == "submitted"
 
 
 def test_it_lets_the_koordinator_reopen_a_final_answer_with_a_reason(client, world):
@@ -213,7 +213,7 @@ def test_it_lets_the_koordinator_reopen_a_final_answer_with_a_reason(client, wor
     data = {"version": answer.version, "reason": "Data dukung SK baru terbit."}
     assert client.post(action(answer, "reopen"), data).status_code == 302
     answer = fresh(answer)
-    assert answer.reopened and answer.status == "dikembalikan"
+    assert answer.reopened and answer.status == "returned"
     html = client.get(page(answer)).content.decode()
     assert "Data dukung SK baru terbit." in html  # in the comments and the history
 
@@ -221,10 +221,15 @@ def test_it_lets_the_koordinator_reopen_a_final_answer_with_a_reason(client, wor
 def test_it_records_assessor_passes_and_the_institutions_response(client, world):
     answer = closed(world)
     login(client, world, "asesor_eksternal")
-    data = {"stage": "dokumen", "level": "2", "notes": "SOP belum ada.", "version_dokumen": 0}
+    data = {
+        "stage": "document_review",
+        "level": "2",
+        "notes": "SOP belum ada.",
+        "version_document_review": 0,
+    }
     assert client.post(action(answer, "assess"), data).status_code == 302
     stale = client.post(action(answer, "assess"), {**data, "level": "3"})
-    assert stale.status_code == 409  # version_dokumen 0 is stale now
+    assert stale.status_code == 409  # version_document_review 0 is stale now
     assert "SOP belum ada." in stale.content.decode()
     client.force_login(world.koordinator)
     data = {"response": "SOP sudah ditetapkan, lihat data dukung 3.", "version": 1}

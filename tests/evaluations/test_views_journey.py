@@ -44,7 +44,7 @@ def test_it_runs_the_whole_cycle_through_the_pages(world):
     operator.post(act("save"), {"level": "3", "explanation": text, "version": version_in(html)})
     html = operator.get(page).content.decode()
     assert operator.post(act("submit"), {"version": version_in(html)}).status_code == 302
-    assert Answer.objects.get(pk=answer.pk).status == "diajukan"
+    assert Answer.objects.get(pk=answer.pk).status == "submitted"
 
     # The internal assessor finds it in the queue and returns it with a note.
     internal = as_user(world.asesor_internal)
@@ -53,7 +53,7 @@ def test_it_runs_the_whole_cycle_through_the_pages(world):
     html = internal.get(page).content.decode()
     note = "Lampirkan salinan Perwal yang sudah diundangkan."
     internal.post(act("return"), {"version": version_in(html, act("return")), "note": note})
-    assert Answer.objects.get(pk=answer.pk).status == "dikembalikan"
+    assert Answer.objects.get(pk=answer.pk).status == "returned"
 
     # The operator sees the note, edits and resubmits (through HTMX this time).
     html = operator.get(page).content.decode()
@@ -65,28 +65,28 @@ def test_it_runs_the_whole_cycle_through_the_pages(world):
         headers=htmx,
     ).content.decode()
     html = operator.post(act("submit"), {"version": version_in(html)}, headers=htmx)
-    assert Answer.objects.get(pk=answer.pk).status == "diajukan"
+    assert Answer.objects.get(pk=answer.pk).status == "submitted"
 
     # The internal assessor verifies it.
     html = internal.get(page).content.decode()
     verify = {"version": version_in(html, act("verify"))}
     assert internal.post(act("verify"), verify).status_code == 302
-    assert Answer.objects.get(pk=answer.pk).status == "diverifikasi"
+    assert Answer.objects.get(pk=answer.pk).status == "verified"
 
     # The koordinator closes the self-assessment from the period settings.
     koordinator = as_user(world.koordinator)
     close = reverse("evaluations:settings_action", args=[world.period.pk, "close"])
     assert koordinator.post(close, {"confirm": "on"}).status_code == 302
-    assert Answer.objects.get(pk=answer.pk).status == "final_mandiri"
+    assert Answer.objects.get(pk=answer.pk).status == "final_self"
 
     # The external assessor records the document review level.
     external = as_user(world.asesor_eksternal)
     html = external.get(page).content.decode()
     data = {
-        "stage": "dokumen",
+        "stage": "document_review",
         "level": "2",
         "notes": "SOP belum ditetapkan.",
-        "version_dokumen": version_in(html, act("assess"), "version_dokumen"),
+        "version_document_review": version_in(html, act("assess"), "version_document_review"),
     }
     assert external.post(act("assess"), data).status_code == 302
 

@@ -86,7 +86,7 @@ def test_it_lists_every_indicator_with_status_units_comments_and_flags(client, w
 def test_it_filters_the_indicators_by_status_and_unit(client, world):
     submitted(world, "1")
     login(client, world, "koordinator")
-    html = client.get(url("overview", world), {"status": "diajukan"}).content.decode()
+    html = client.get(url("overview", world), {"status": "submitted"}).content.decode()
     assert html.count('href="/jawaban/') == 1
     html = client.get(url("overview", world), {"unit": world.unit_b.pk}).content.decode()
     assert html.count('href="/jawaban/') == 5

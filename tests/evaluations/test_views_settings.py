@@ -59,10 +59,10 @@ def test_it_deletes_a_milestone_of_this_period_only(client, world):
 def test_it_closes_the_self_assessment_only_when_confirmed(client, world):
     login(client, world, "koordinator")
     assert client.post(act(world, "close"), {}).status_code == 422
-    assert not Answer.objects.filter(status="final_mandiri").exists()
+    assert not Answer.objects.filter(status="final_self").exists()
     response = client.post(act(world, "close"), {"confirm": "on"}, follow=True)
     assert "semua jawaban kini final mandiri" in response.content.decode()
-    assert Answer.objects.filter(period=world.period, status="final_mandiri").count() == 47
+    assert Answer.objects.filter(period=world.period, status="final_self").count() == 47
 
 
 def test_it_renders_the_settings_in_constant_queries(client, world, django_assert_num_queries):

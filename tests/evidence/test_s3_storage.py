@@ -16,9 +16,9 @@ from moto.server import ThreadedMotoServer
 from views_support import file, fixture_bytes, make_evidence, upload_url
 
 from monev.evidence import services
-from monev.evidence.extraction import file_text_extract
 from monev.evidence.models import Evidence, FileText
 from monev.evidence.storage import blob_name
+from monev.evidence.text_indexing import file_text_extract
 from monev.lib import production
 
 pytestmark = pytest.mark.django_db

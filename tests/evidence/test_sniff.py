@@ -25,9 +25,9 @@ from make_fixtures import (
 )
 
 from monev.evidence import packages
-from monev.evidence.extract import extract_text
 from monev.evidence.packages import ZipLimits
 from monev.evidence.sniff import Refused, Sniffed, download_name, safe_filename, sniff
+from monev.evidence.text_extraction import extract_text
 
 GOOD = sorted(name for name, expected in FIXTURES.items() if expected[0] == "ok")
 BAD = sorted(name for name, expected in FIXTURES.items() if expected[0] == "refused")

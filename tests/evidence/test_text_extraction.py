@@ -26,7 +26,7 @@ from make_fixtures import (
     odf,
 )
 
-from monev.evidence.extract import STATUSES, Extraction, extract_text
+from monev.evidence.text_extraction import STATUSES, Extraction, extract_text
 
 KIND_BY_SUFFIX = {
     ".pdf": "pdf",

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks import TaskResultStatus
 
-from monev.evidence import extraction, services, tasks
-from monev.evidence.extract import Extraction
+from monev.evidence import services, tasks, text_indexing
 from monev.evidence.models import FileText, StoredFile
+from monev.evidence.text_extraction import Extraction
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -109,7 +109,7 @@ def test_a_failing_extraction_is_stored_as_failed_and_does_not_raise(
     world, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr(
-        extraction,
+        text_indexing,
         "extract_isolated",
         lambda path, kind, **limits: Extraction(status="failed", error="The parser gave up."),
     )

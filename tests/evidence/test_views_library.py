@@ -48,9 +48,9 @@ def test_it_filters_by_kind_and_unit(client, world):
     login(client, world, "koordinator")
     page = client.get(library_url(world), {"kind": "peraturan"}).content.decode()
     assert "Perwal A" in page and "Layar B" not in page
-    page = client.get(library_url(world), {"unit": world.unit_b.pk}).content.decode()
+    page = client.get(library_url(world), {"unit_id": world.unit_b.pk}).content.decode()
     assert "Layar B" in page and "Perwal A" not in page
-    page = client.get(library_url(world), {"kind": "nonsense", "unit": "x"}).content.decode()
+    page = client.get(library_url(world), {"kind": "nonsense", "unit_id": "x"}).content.decode()
     assert "Layar B" in page and "Perwal A" in page
 
 
@@ -83,7 +83,7 @@ def test_it_finds_evidence_by_a_phrase_inside_the_file(
 
 def test_it_shows_the_tabs_of_the_period_it_was_opened_from(client, world):
     login(client, world, "koordinator")
-    page = client.get(library_url(world), {"periode": world.period.pk}).content.decode()
+    page = client.get(library_url(world), {"period_id": world.period.pk}).content.decode()
     assert reverse("evaluations:overview", args=[world.period.pk]) in page
     assert 'aria-current="page">Data dukung' in page or "aria-current" in page
     overview = client.get(reverse("evaluations:overview", args=[world.period.pk])).content.decode()

@@ -13,8 +13,8 @@ from loadtest.pdf import tiny_pdf
 
 from monev.evaluations import services as evaluation_services
 from monev.evidence import services as evidence_services
-from monev.evidence.extract import extract_text
 from monev.evidence.sniff import sniff
+from monev.evidence.text_extraction import extract_text
 
 
 def test_the_uploaded_pdfs_are_accepted_as_pdf_with_their_text(tmp_path):

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from monev.monitoring.selectors import HistoryPoint, Source, build_series
+from monev.monitoring.selectors.series import HistoryPoint, Source, build_series
 
 
 def point(year, instrument, value="3.00", source=Source.PUBLISHED, doubtful=False):

@@ -149,7 +149,7 @@ def test_it_forecasts_from_the_snapshots_with_a_burn_up_and_a_table(client, worl
 
 def test_it_refuses_a_bad_as_of_date_clearly(client, world):
     client.force_login(world.koordinator)
-    assert client.get(url(world, "forecast"), {"pada": "kemarin"}).status_code == 422
+    assert client.get(url(world, "forecast"), {"as_of": "kemarin"}).status_code == 422
 
 
 def test_it_shows_the_institutions_history(client, world):

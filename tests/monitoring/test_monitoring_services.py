@@ -12,7 +12,7 @@ from monitoring_support import at, fill, milestone, save
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
 from monev.core.engine import score_items
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations.period_instrument import instrument_of
 from monev.lib.errors import Forbidden, InvalidInput, NotFound
 from monev.monitoring import services
 from monev.monitoring.models import Snapshot

@@ -13,7 +13,7 @@ from planning_support import NOW, UNITS_ITEMS, others, planned, ready, set_deadl
 from monev.audit.models import AuditEvent
 from monev.audit.services import audit_verify
 from monev.core.engine import score_items
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations.period_instrument import instrument_of
 from monev.lib.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from monev.planning import services
 from monev.planning.models import ActionItem, EffortOverride, Plan

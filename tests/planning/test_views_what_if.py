@@ -12,8 +12,8 @@ from planning_support import set_levels
 from api_support import Api
 from monev.audit.models import AuditEvent
 from monev.core.engine import what_if
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer
+from monev.evaluations.period_instrument import instrument_of
 
 pytestmark = pytest.mark.django_db
 

@@ -82,14 +82,14 @@ def test_the_evaluator_page_ranks_the_institutions_and_offers_the_workbook(world
     other_period(world, "3")
     client = client_for(world.asesor_eksternal)
     response = client.get(
-        reverse("reports:institutions"), {"tahun": "2025", "instrumen": "spbe-2020"}
+        reverse("reports:institutions"), {"year": "2025", "instrument": "spbe-2020"}
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert page.index("Pemerintah Kabupaten Lain") < page.index("Pemerintah Kota Contoh")
     assert reverse("reports:institutions_download") in page
     file = client.get(
-        reverse("reports:institutions_download"), {"tahun": "2025", "instrumen": "spbe-2020"}
+        reverse("reports:institutions_download"), {"year": "2025", "instrument": "spbe-2020"}
     )
     assert file.status_code == 200
     assert "rekap-instansi-spbe-2020-2025.xlsx" in file["Content-Disposition"]
@@ -102,9 +102,9 @@ def test_the_evaluator_page_ranks_the_institutions_and_offers_the_workbook(world
 
 def test_the_evaluator_page_refuses_a_bad_year_in_place(world):
     client = client_for(world.koordinator)
-    response = client.get(reverse("reports:institutions"), {"tahun": "dua", "instrumen": "x"})
+    response = client.get(reverse("reports:institutions"), {"year": "dua", "instrument": "x"})
     assert response.status_code == 422
-    download_response = client.get(reverse("reports:institutions_download"), {"tahun": "x"})
+    download_response = client.get(reverse("reports:institutions_download"), {"year": "x"})
     assert download_response.status_code == 422
     empty = client.get(reverse("reports:institutions"))
     assert empty.status_code == 200
@@ -128,7 +128,7 @@ def test_the_pages_and_downloads_run_a_constant_number_of_queries(world, django_
     urls = [reverse("reports:period", args=[world.period.pk])] + [
         reverse("reports:download", args=[world.period.pk, kind]) for kind in WORKBOOKS
     ]
-    params = {"tahun": 2025, "instrumen": "spbe-2020"}
+    params = {"year": 2025, "instrument": "spbe-2020"}
     evaluator_urls = [reverse("reports:institutions_download"), reverse("reports:institutions")]
 
     def measure():
@@ -159,7 +159,7 @@ def test_the_pages_and_downloads_run_a_constant_number_of_queries(world, django_
     )
     Comment.objects.bulk_create(Comment(answer=a, body="Catatan.") for a in answers)
     AssessorPass.objects.bulk_create(
-        AssessorPass(answer=a, stage="interviu", level=2, notes="Cukup.") for a in answers
+        AssessorPass(answer=a, stage="interview", level=2, notes="Cukup.") for a in answers
     )
     snapshot_take(actor=world.koordinator, period_id=world.period.pk, label="Triwulan II")
     bigger = measure()

@@ -30,7 +30,7 @@ ENGINE_WORDING = re.compile(
     re.IGNORECASE,
 )
 OTHER_VALUES = {
-    "stage": "dokumen",
+    "stage": "document_review",
     "number": "1",
     "indicator": "1",
     "reference": "spbe-2020",
@@ -88,18 +88,18 @@ def test_every_page_answers_a_huge_id_with_404(world):
 
 
 PAGE_QUERIES = [
-    ("evidence:library", "?periode={n}"),
-    ("evidence:library", "?unit={n}"),
+    ("evidence:library", "?period_id={n}"),
+    ("evidence:library", "?unit_id={n}"),
     ("evidence:library", "?page={n}"),
     ("evaluations:audit", "?page={n}"),
     ("evaluations:overview", "?unit={n}"),
-    ("benchmarking:progress", "?halaman={n}"),
-    ("benchmarking:progress", "?tahun={n}"),
-    ("benchmarking:rankings", "?halaman={n}"),
-    ("benchmarking:peers", "?tahun={n}"),
-    ("assignments:board", "?tahun={n}&halaman={n}"),
-    ("assessor:queue", "?instansi={n}&tahun={n}"),
-    ("monitoring:forecast", "?pada={n}"),
+    ("benchmarking:progress", "?page={n}"),
+    ("benchmarking:progress", "?year={n}"),
+    ("benchmarking:rankings", "?page={n}"),
+    ("benchmarking:peers", "?year={n}"),
+    ("assignments:board", "?year={n}&page={n}"),
+    ("assessor:queue", "?institution_id={n}&year={n}"),
+    ("monitoring:forecast", "?as_of={n}"),
 ]
 
 
@@ -144,7 +144,7 @@ def test_a_superscript_digit_in_a_posted_number_is_no_error(world):
     record = f"/nilai-eksternal/instansi/{world.institution.pk}/catat/"
     for url, data in (
         (evidence_unlink, {"level": "²"}),
-        (f"/jawaban/{answer.pk}/items/", {"version": "²", "stage": "dokumen"}),
+        (f"/jawaban/{answer.pk}/items/", {"version": "²", "stage": "document_review"}),
         (record, {"indicator": "5", "data_year": "²", "source_value": "1"}),
     ):
         response = browser.post(url, data)

@@ -50,7 +50,7 @@ API_KINDS = {
     "/exports/": "self-assessment",
 }
 OTHER_VALUES = {
-    "stage": "dokumen",
+    "stage": "document_review",
     "number": "1",
     "indicator": "1",
     "to_level": "2",

@@ -10,12 +10,24 @@ from ninja import Field, Router, Schema, Status
 
 from monev.accounts.models import User
 from monev.assignments import selectors, services
+from monev.evaluations import legacy
+from monev.evaluations.models import AssessorPass
 from monev.institutions.access import scope_filter
 from monev.institutions.models import Institution
-from monev.lib.api_schemas import ID_QUERY, READ_ERRORS, WRITE_ERRORS, YEAR_QUERY, ErrorOut, Id
+from monev.lib.api_schemas import (
+    ID_QUERY,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    YEAR_QUERY,
+    ErrorOut,
+    Id,
+    choice_in,
+)
 from monev.lib.errors import InvalidInput, NotFound
 
 router = Router(tags=["assignments"])
+# The queue's stage filter: "" for every stage; the old stage names are still taken.
+StageFilter = choice_in(["", *AssessorPass.Stage.values], legacy.STAGES, what="stage")
 
 
 class AssignmentOut(Schema):
@@ -152,7 +164,9 @@ class QueueItemOut(Schema):
     indicator: str
     indicator_name: str
     aspect: str
-    stage: str = Field(description="the next stage: dokumen, interviu, visitasi or final")
+    stage: str = Field(
+        description="the next stage: document_review, interview, visitation or final"
+    )
     deadline: datetime | None = Field(description="the period's milestone for that stage")
     overdue: bool
     instrument: str
@@ -170,7 +184,10 @@ class QueueOut(Schema):
     summary="The caller's assessment queue across institutions",
 )
 def assessor_queue(
-    request, institution_id: Id | None = ID_QUERY, year: int | None = YEAR_QUERY, stage: str = ""
+    request,
+    institution_id: Id | None = ID_QUERY,
+    year: int | None = YEAR_QUERY,
+    stage: StageFilter = "",  # type: ignore[valid-type]
 ):
     """Every final answer waiting for the caller's judgement at its next external stage, in
     every institution they are assigned to, within their assigned aspects; soonest deadline

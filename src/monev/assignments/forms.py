@@ -7,16 +7,16 @@ from monev.institutions.models import Institution
 
 
 class BoardFilter(forms.Form):
-    """The filters of the assignment page (GET)."""
+    """The filters of the assignment page (GET), named as the API names them."""
 
-    tahun = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    jenis = forms.ChoiceField(
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", _("All kinds")), *Institution.Kind.choices],
         required=False,
     )
-    provinsi = forms.CharField(label=_("Province"), max_length=80, required=False)
-    halaman = forms.IntegerField(min_value=1, required=False)
+    province = forms.CharField(label=_("Province"), max_length=80, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
 
 
 class AssignForm(forms.Form):
@@ -31,6 +31,8 @@ class AssignForm(forms.Form):
 
 
 class QueueFilter(forms.Form):
-    instansi = forms.IntegerField(min_value=1, required=False)
-    tahun = forms.IntegerField(min_value=2000, max_value=2100, required=False)
-    tahap = forms.CharField(max_length=12, required=False)
+    """The filters of the assessor's queue (GET), named as the API names them."""
+
+    institution_id = forms.IntegerField(min_value=1, required=False)
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    stage = forms.CharField(max_length=20, required=False)

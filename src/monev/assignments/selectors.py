@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments.models import AssessorAssignment
 from monev.core.model import Indicator, Instrument
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations import legacy
 from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
-from monev.institutions.access import scope_filter
+from monev.evaluations.period_instrument import instrument_of
+from monev.institutions.access import institutions_in_scope, scope_filter
 from monev.institutions.models import Institution, Membership, Role
-from monev.lib.errors import Forbidden
+from monev.lib.errors import Forbidden, NotFound
 
 Stage = AssessorPass.Stage
 STAGE_ORDER = AssessorPass.ORDER
@@ -98,6 +99,37 @@ def require_evaluator(user) -> None:
         user.evaluator_scope == "provinsi" and not user.evaluator_province
     ):
         raise Forbidden(_("This page is for evaluators (a national or province scope)."))
+
+
+def period_to_assign(user, period_id: int | None) -> Period:
+    """The period an assignment form names, read only among the institutions the user can
+    see: any other is NotFound with the message of a missing id (its existence is not
+    revealed). The services then check that the user's evaluator scope covers it."""
+    period = None
+    if period_id is not None:
+        period = (
+            Period.objects.filter(pk=period_id, institution__in=institutions_in_scope(user))
+            .select_related("institution")
+            .first()
+        )
+    if period is None:
+        raise NotFound(_("Period not found."))
+    return period
+
+
+def assignment_for(user, assignment_id: int) -> AssessorAssignment:
+    """The assignment with its period and assessor, read only among the institutions the
+    user can see (NotFound otherwise, as for a missing id); the services check the scope."""
+    assignment = (
+        AssessorAssignment.objects.filter(
+            pk=assignment_id, period__institution__in=institutions_in_scope(user)
+        )
+        .select_related("period__institution", "assessor")
+        .first()
+    )
+    if assignment is None:
+        raise NotFound(_("Assignment not found."))
+    return assignment
 
 
 def assignment_board(
@@ -321,6 +353,7 @@ def assessor_queue(
     if year is not None:
         rows = [r for r in rows if r.period.year == year]
     if stage:
+        stage = legacy.current(stage, legacy.STAGES)  # a link kept from before: dokumen ...
         rows = [r for r in rows if r.stage == stage]
     far = datetime.max.replace(tzinfo=UTC)
     rows.sort(key=lambda r: (r.deadline or far, r.institution.name, r.answer.position))

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments.models import AssessorAssignment
 from monev.audit.services import audit_record
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.access import access_for
 from monev.institutions.models import Institution, Membership, Role
 from monev.institutions.permissions import Capability

@@ -18,37 +18,37 @@ from django.views.decorators.http import require_POST, require_safe
 from monev.accounts.models import User
 from monev.assignments import selectors, services
 from monev.assignments.forms import AssignForm, BoardFilter, QueueFilter
-from monev.assignments.models import AssessorAssignment
-from monev.evaluations import view_helpers as vh
 from monev.evaluations.models import Period
-from monev.lib.errors import DomainError, InvalidInput, NotFound
-from monev.lib.params import id_param
+from monev.lib.errors import DomainError, InvalidInput
+from monev.lib.http import invalid, is_htmx
+from monev.lib.params import id_param, old_query_names
 
 
 def _board_filters(request: HttpRequest) -> dict:
     form = BoardFilter(request.GET)
     if not form.is_valid():
-        raise vh.invalid(form)
+        raise invalid(form)
     data = form.cleaned_data
     return {
-        "year": data["tahun"],
-        "kind": data["jenis"] or "",
-        "province": (data["provinsi"] or "").strip(),
-        "page": data["halaman"] or 1,
+        "year": data["year"],
+        "kind": data["kind"] or "",
+        "province": (data["province"] or "").strip(),
+        "page": data["page"] or 1,
     }
 
 
 @require_safe
+@old_query_names("tahun", "jenis", "provinsi", "halaman")
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """Institutions in the evaluator's scope, the year's evaluation of each and its assessors."""
     filters = _board_filters(request)
     view = selectors.assignment_board(request.user, **filters)
-    query = {"tahun": view.year, "jenis": filters["kind"], "provinsi": filters["province"]}
+    query = {"year": view.year, "kind": filters["kind"], "province": filters["province"]}
     context = {
         "board": view,
         "filters": filters,
-        "kinds": BoardFilter.base_fields["jenis"].choices,
+        "kinds": BoardFilter.base_fields["kind"].choices,
         "query": urlencode({k: v for k, v in query.items() if v}),
         "here": request.get_full_path(),
     }
@@ -74,15 +74,12 @@ def assign(request: HttpRequest) -> HttpResponse:
     """Assign an assessor to a period (or change their aspects): HTMX swaps the institution's
     row; without JavaScript the page reloads with a message."""
     selectors.require_evaluator(request.user)
-    period_id = id_param(request.POST.get("period"))
-    period = Period.objects.filter(pk=period_id).first() if period_id is not None else None
-    if period is None:
-        raise NotFound(_("Period not found."))
+    period = selectors.period_to_assign(request.user, id_param(request.POST.get("period")))
     codes = [code for code, _name in selectors.aspect_choices(period)]
     form = AssignForm(request.POST, aspect_codes=codes)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         username = form.cleaned_data["assessor"].strip()
         assessor = User.objects.filter(username=username).first()
         if assessor is None:
@@ -96,7 +93,7 @@ def assign(request: HttpRequest) -> HttpResponse:
             expected_fingerprint=form.cleaned_data["seen"] or None,
         )
     except DomainError as error:
-        if vh.is_htmx(request) and error.status in (409, 422):
+        if is_htmx(request) and error.status in (409, 422):
             return _row_response(request, period, error=error, status=error.status)
         if error.status not in (409, 422):
             raise
@@ -107,7 +104,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         if created
         else _("The aspects of %(user)s in %(period)s are saved.")
     ) % {"user": username, "period": period}
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return _row_response(request, period)
     messages.success(request, text)
     return redirect(_back(request))
@@ -117,15 +114,9 @@ def assign(request: HttpRequest) -> HttpResponse:
 @login_required
 def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
     selectors.require_evaluator(request.user)
-    assignment = (
-        AssessorAssignment.objects.select_related("period", "assessor")
-        .filter(pk=assignment_id)
-        .first()
-    )
-    if assignment is None:
-        raise NotFound(_("Assignment not found."))
+    assignment = selectors.assignment_for(request.user, assignment_id)
     services.assignment_remove(request.user, assignment_id=assignment_id)
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return _row_response(request, assignment.period)
     messages.success(
         request,
@@ -139,17 +130,18 @@ def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @require_safe
+@old_query_names("instansi", "tahun", "tahap")
 @login_required
 def assessor_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilter(request.GET)
     if not form.is_valid():
-        raise vh.invalid(form)
+        raise invalid(form)
     data = form.cleaned_data
     queue = selectors.assessor_queue(
         request.user,
-        institution_id=data["instansi"],
-        year=data["tahun"],
-        stage=data["tahap"] or "",
+        institution_id=data["institution_id"],
+        year=data["year"],
+        stage=data["stage"] or "",
     )
     context = {"queue": queue, "filters": data}
     return render(request, "assignments/queue.html", context)

@@ -54,7 +54,7 @@ class ProgressRowOut(Schema):
     stage_label: str
     answers: int
     with_level: int
-    final_mandiri: int
+    final_self: int = Field(description="answers final mandiri (locked self-assessment)")
     verified: int
     passes: dict[str, int] = Field(description="assessor stage -> answers with a pass")
     due: dict[str, datetime] = Field(description="milestone kind -> due date")
@@ -294,7 +294,7 @@ def progress(
                 "stage_label": str(r.stage_label),
                 "answers": r.state.answers if r.state else 0,
                 "with_level": r.state.with_level if r.state else 0,
-                "final_mandiri": r.state.final_mandiri if r.state else 0,
+                "final_self": r.state.final_self if r.state else 0,
                 "verified": r.state.verified if r.state else 0,
                 "passes": r.state.passes if r.state else {},
                 "due": r.due,

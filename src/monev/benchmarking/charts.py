@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from monev.benchmarking.selectors import Summary
+from monev.benchmarking.selectors.summaries import Summary
 from monev.lib.charts import (
     LINE_COLOUR,
     OWN_COLOUR,

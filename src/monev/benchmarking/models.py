@@ -17,7 +17,7 @@ class PeriodScore(models.Model):
     recomputes the periods whose inputs changed (monev.benchmarking.scores)."""
 
     period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="stored_score")
-    stage = models.CharField(_("stage"), max_length=12, blank=True)  # "" when nothing is scored
+    stage = models.CharField(_("stage"), max_length=20, blank=True)  # "" when nothing is scored
     index = models.DecimalField(_("index"), null=True, blank=True, **LEVEL_DIGITS)
     index_exact = models.CharField(max_length=80, blank=True)  # the exact rational, "a/b"
     predicate = models.CharField(_("predicate"), max_length=40, blank=True)
@@ -27,7 +27,7 @@ class PeriodScore(models.Model):
     instrument_id = models.CharField(_("instrument"), max_length=60)
     provisional = models.BooleanField(default=False)  # the instrument is provisional
     # What the progress page needs, from the same inputs: answers, with a level, drafts,
-    # final mandiri, verified, and {"passes": {stage: answers with a pass}}.
+    # final (mandiri), verified, and {"passes": {stage: answers with a pass}}.
     counts = models.JSONField(default=dict)
     stamp = models.CharField(max_length=64)  # of this period's inputs
     # The stamp of the answer and assessor-pass tables as a whole when this score was last

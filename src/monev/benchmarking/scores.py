@@ -1,34 +1,6 @@
-"""Stored scores that are exact and never stale, for pages over hundreds of institutions.
-
-Scoring 615 institutions x 47 answers through the engine takes about a second; the ranking
-and progress pages must answer in a fifth of that. So each period's index at its headline
-stage is computed by the core engine (`monev.core.engine.score_items`, never re-implemented in
-SQL) and stored in `PeriodScore`, with a stamp of the inputs it was computed from and the
-counts the progress page needs. Every read of a round (`fresh_scores`):
-
-1. the **table stamp**: one aggregate query over the whole answer and assessor-pass tables
-   (count, highest id, sum of versions, sums of the levels) - no join, no grouping, a few
-   milliseconds;
-2. the stored scores of the round (one query). If every one of them was confirmed under the
-   same table stamp, nothing any of them depends on has changed since: done.
-3. Otherwise (something was written somewhere since): each period's own stamp (two grouped
-   aggregate queries over the round's answers and passes), the periods whose stamp differs
-   scored again (three queries however many: their answers, their passes, one upsert), the
-   others confirmed under the new table stamp (one update).
-
-Every write through the services raises an answer's or a pass's version, so any change - a
-level, a verification, an assessor's judgement, a deleted pass, a reopened answer, the bulk
-closing of the self-assessment (bulk_update: no `updated_at`) - changes both stamps and shows
-on the next page view. Concurrent requests cannot confirm a stale score: a score is stored
-confirmed under the table stamp read *before* its inputs were read, and an existing score is
-confirmed only where its stored stamp still equals the stamp just read (the stamps name their
-period), so a score written from older inputs never carries the current table stamp.
-
-Why not recompute on commit from the services: the evaluation services belong to the cycle
-and are written by many hands (answers, passes, item judgements, imports of external values,
-closing a period); a hook in each is one forgotten call away from a stale ranking, and bulk
-writes bypass signals. The stamps catch them all; the cost is measured in docs/performance.md.
-"""
+"""Stored scores that are exact and never stale, for pages over hundreds of institutions: each
+period's index is the core engine's, stored with a stamp of its inputs and checked on every read
+(docs/evaluator.md, "How the figures are computed: stored scores that are never stale")."""
 
 from __future__ import annotations
 
@@ -46,8 +18,8 @@ from monev.core.engine import ScoringInputError, score_items
 from monev.core.model import Instrument
 from monev.core.numbers import exact_str
 from monev.evaluations.fields import exact_value
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.stages import (
     instrument_headline,
     named_stage,
@@ -69,7 +41,7 @@ class PeriodState:
     answers: int = 0
     with_level: int = 0
     drafts: int = 0
-    final_mandiri: int = 0
+    final_self: int = 0  # answers final mandiri
     verified: int = 0
     passes: dict[str, int] = field(default_factory=dict)  # stage -> answers with a pass
     parts: list[str] = field(default_factory=list)  # what the stamp is made of

@@ -13,26 +13,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from monev.benchmarking import charts, selectors
+from monev.lib.params import old_query_names
 
 
 def _filters(request: HttpRequest) -> dict:
     get = request.GET
     return {
-        "year": get.get("tahun"),
-        "instrument_id": get.get("instrumen"),
-        "kind": get.get("jenis"),
-        "province": get.get("provinsi"),
+        "year": get.get("year"),
+        "instrument_id": get.get("instrument"),
+        "kind": get.get("kind"),
+        "province": get.get("province"),
     }
 
 
 @require_safe
+@old_query_names("tahun", "instrumen", "jenis", "provinsi", "urut", "halaman")
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
     result = selectors.progress(
         request.user,
         **_filters(request),
-        sort=request.GET.get("urut"),
-        page=request.GET.get("halaman"),
+        sort=request.GET.get("sort"),
+        page=request.GET.get("page"),
     )
     context = {
         "progress": result,
@@ -47,13 +49,14 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@old_query_names("tahun", "instrumen", "jenis", "provinsi", "sumber", "halaman")
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     result = selectors.ranking(
         request.user,
         **_filters(request),
-        source=request.GET.get("sumber"),
-        page=request.GET.get("halaman"),
+        source=request.GET.get("source"),
+        page=request.GET.get("page"),
     )
     context = {
         "ranking": result,
@@ -67,10 +70,11 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@old_query_names("tahun", "instrumen", "jenis", "provinsi", "sumber")
 @login_required
 def distributions(request: HttpRequest) -> HttpResponse:
     result = selectors.distribution(
-        request.user, **_filters(request), source=request.GET.get("sumber")
+        request.user, **_filters(request), source=request.GET.get("source")
     )
     context = {
         "dist": result,
@@ -83,9 +87,10 @@ def distributions(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@old_query_names("tahun")
 @login_required
 def peers(request: HttpRequest, institution_id: int) -> HttpResponse:
-    result = selectors.peers(request.user, institution_id, year=request.GET.get("tahun"))
+    result = selectors.peers(request.user, institution_id, year=request.GET.get("year"))
     context = {
         "cmp": result,
         "instrument": result.choice.instrument if result.choice else None,

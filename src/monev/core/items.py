@@ -22,10 +22,13 @@ from monev.core.numbers import exact_decimal
 
 
 class ItemStatus(StrEnum):
-    PENDING = "belum"  # not judged yet
-    ACCEPTED = "diterima"
-    REVISION = "revisi"  # needs revision: wrong document, not uploaded, ... (with a reason)
-    AUTO_REJECTED = "otomatis_ditolak"  # the level below was not accepted
+    """An item's status as read: ACCEPTED and REVISION are the values an item judgement stores
+    (monev.evaluations.models.ItemJudgement.Status); the other two are never stored."""
+
+    PENDING = "pending"  # not judged yet
+    ACCEPTED = "accepted"
+    REVISION = "revision"  # needs revision: wrong document, not uploaded, ... (with a reason)
+    AUTO_REJECTED = "auto_rejected"  # the level below was not accepted
 
 
 # A level counts as rejected, for the levels above it, once any of its items is.

@@ -1,30 +1,6 @@
 """The optimal plan: the cheapest set of level increases that lifts the exact index to a target.
-
-The model (docs/planning.md explains it for people):
-
-- Every scored item i at its current value c_i may go up in whole-level steps: from c_i to
-  floor(c_i) + 1 (a fractional pemdi-2026 value 1.17 steps to 2), then one level at a time up to
-  its ceiling (the scale maximum, or a lower per-item ceiling). Levels never go down.
-- A binary variable x[i, L] says "item i reaches level L". Steps are cumulative:
-  x[i, L + 1] <= x[i, L]. The step to L gains (L - max(c_i, L - 1)) x w_i / W of the index,
-  exactly (w_i the item's weight, W the total weight); the index is linear in the values.
-- Locked items take no step; forced items take every step up to their forced level.
-- A unit's capacity bounds the number of steps of the items it owns. An item owned by several
-  units counts, with each of its steps, against every one of them (each owner has to do the
-  work with the others).
-- Minimise the total effort subject to gain >= target - exact index.
-
-HiGHS works in floating point, so the program is given to it in integers: gains in units of
-1 / (100 x sum of integer weights) (values have at most two decimals), efforts scaled by a power
-of ten, and the solver is told to stop only when the gap to the proven bound is below one unit
-(so the optimum is exact, not within HiGHS's default 0.01 %). The result is then checked
-exactly with the engine: "reaches the target" means the exact index (a Fraction) is at least
-the target, never that it rounds to it. Should a solution miss by a rounding hair, the gain
-constraint is tightened by the shortfall and the program solved again.
-
-When the target cannot be reached under the constraints, the plan says so, gives the highest
-index reachable (a second program maximises the gain) and the cheapest plan that reaches it.
-"""
+The model, how HiGHS is kept exact, and what happens when the target is out of reach:
+docs/planning.md ("The model", "Exactness")."""
 
 from __future__ import annotations
 

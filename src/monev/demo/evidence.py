@@ -17,7 +17,7 @@ from monev.demo import documents
 from monev.demo.data import at
 from monev.evaluations.models import Period
 from monev.evidence import services
-from monev.evidence.extraction import file_text_extract
+from monev.evidence.text_indexing import file_text_extract
 from monev.institutions.models import Unit
 
 

@@ -16,10 +16,12 @@ from monev.demo import documents
 from monev.demo import pemdi_data as data
 from monev.demo.data import at
 from monev.evaluations import services
-from monev.evaluations.models import Answer, AssessorPass, Period
+from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Period
 from monev.evidence import services as evidence_services
 from monev.institutions.models import Institution, Membership, Unit
 from monev.instruments.selectors import instrument_catalog
+
+Stage, Reason = AssessorPass.Stage, ItemJudgement.Reason
 
 
 def load_pemdi_demo(assessor: User, logins: list) -> tuple[Period, list[int]]:
@@ -258,7 +260,7 @@ def _document_review(period: Period, assessor: User) -> None:
         items_judge(
             actor=assessor,
             answer_id=answers[indicator],
-            stage="dokumen",
+            stage=Stage.DOCUMENT,
             decisions=decisions,
             expected_version=0,
         )
@@ -268,17 +270,17 @@ def _document_review(period: Period, assessor: User) -> None:
         services.assessor_pass_save(
             actor=assessor,
             answer_id=answer.pk,
-            stage="dokumen",
+            stage=Stage.DOCUMENT,
             level=answer.level,
             notes=data.IMPORTED_NOTES[answer.indicator],
             expected_version=0,
         )
     for indicator, (level, note) in data.ENTERED_VALUES.items():
-        existing = AssessorPass.objects.get(answer_id=answers[indicator], stage="dokumen")
+        existing = AssessorPass.objects.get(answer_id=answers[indicator], stage=Stage.DOCUMENT)
         services.assessor_pass_save(
             actor=assessor,
             answer_id=answers[indicator],
-            stage="dokumen",
+            stage=Stage.DOCUMENT,
             level=level,
             notes=note,
             expected_version=existing.version,
@@ -290,10 +292,10 @@ def _reason(reason: str) -> tuple[str, str]:
     if not reason:
         return ("", "")
     if reason == data.NOT_UPLOADED:
-        return ("belum_diunggah", "")
+        return (Reason.NOT_UPLOADED, "")
     if reason == data.WRONG_DOC:
-        return ("tidak_tepat", "")
-    return ("lainnya", reason)
+        return (Reason.NOT_APPROPRIATE, "")
+    return (Reason.OTHER, reason)
 
 
 def _crosswalk_suggestions(period: Period, koordinator: User) -> None:

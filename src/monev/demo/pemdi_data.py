@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from monev.demo.data import DemoUser, at
+from monev.evaluations.models import ItemJudgement
 
 INSTITUTION = {
     "code": "demo-kabupaten-lombok-timur",
@@ -265,13 +266,13 @@ CROSSWALK_REJECTED = {
 }
 
 # The document review, item by item: indicator -> {level: [(status, reason), ...]} in the
-# instrument's item order. "diterima" / "revisi"; levels above a rejected one are rejected
-# automatically and need no entry.
-A = ("diterima", "")
+# instrument's item order: accepted, or needs revision (with the reason); levels above a
+# rejected one are rejected automatically and need no entry.
+A = (ItemJudgement.Status.ACCEPTED, "")
 
 
 def R(reason: str) -> tuple[str, str]:
-    return ("revisi", reason)
+    return (ItemJudgement.Status.REVISION, reason)
 
 
 NOT_UPLOADED = "Belum diunggah."

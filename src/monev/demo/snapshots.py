@@ -12,7 +12,7 @@ from decimal import Decimal
 from monev.demo import data
 from monev.evaluations.models import Milestone, Period
 from monev.monitoring import services
-from monev.monitoring.selectors import period_state
+from monev.monitoring.selectors.scores import period_state
 
 TRIWULAN_1_AT = data.at(2025, 3, 31, 23, 59)
 TRIWULAN_2_AT = data.at(2025, 6, 30, 23, 59)

@@ -79,12 +79,14 @@ class Milestone(models.Model):
 class Answer(ExactValuesModel):
     """The institution's one answer for one indicator (or sub-item) in one period."""
 
+    # Stored values are English; the labels are the official terms users see. The values
+    # these choices had before migration 0005 are in monev.evaluations.legacy.
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "diajukan", _("Diajukan")
-        RETURNED = "dikembalikan", _("Dikembalikan")
-        VERIFIED = "diverifikasi", _("Diverifikasi")
-        FINAL = "final_mandiri", _("Final mandiri")
+        SUBMITTED = "submitted", _("Diajukan")
+        RETURNED = "returned", _("Dikembalikan")
+        VERIFIED = "verified", _("Diverifikasi")
+        FINAL = "final_self", _("Final mandiri")
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="answers")
     indicator = models.CharField(_("indicator"), max_length=20)  # the instrument's item number
@@ -136,16 +138,17 @@ class AnswerUnit(models.Model):
 class AssessorPass(ExactValuesModel):
     """An external assessor's judgement of one answer at one stage."""
 
+    # The same words as the milestone kinds of these stages (instruments.milestones).
     class Stage(models.TextChoices):
-        DOCUMENT = "dokumen", _("Penilaian dokumen")
-        INTERVIEW = "interviu", _("Penilaian interviu")
-        VISITATION = "visitasi", _("Visitasi")
+        DOCUMENT = "document_review", _("Penilaian dokumen")
+        INTERVIEW = "interview", _("Penilaian interviu")
+        VISITATION = "visitation", _("Visitasi")
         FINAL = "final", _("Final")
 
     ORDER = (Stage.DOCUMENT, Stage.INTERVIEW, Stage.VISITATION, Stage.FINAL)
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="passes")
-    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     level = ExactValueField(_("level"), fraction_field="level_fraction")
     level_fraction = exact_fraction_field()
     notes = models.TextField(_("assessor's notes"), blank=True)
@@ -193,16 +196,16 @@ class ItemJudgement(models.Model):
     and an item without a row is not judged yet."""
 
     class Status(models.TextChoices):
-        ACCEPTED = "diterima", _("Accepted")
-        REVISION = "revisi", _("Needs revision")
+        ACCEPTED = "accepted", _("Accepted")
+        REVISION = "revision", _("Needs revision")
 
     class Reason(models.TextChoices):
-        NOT_APPROPRIATE = "tidak_tepat", _("Document not appropriate")
-        NOT_UPLOADED = "belum_diunggah", _("Not uploaded yet")
-        OTHER = "lainnya", _("Other reason")
+        NOT_APPROPRIATE = "not_appropriate", _("Document not appropriate")
+        NOT_UPLOADED = "not_uploaded", _("Not uploaded yet")
+        OTHER = "other", _("Other reason")
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="item_judgements")
-    stage = models.CharField(_("stage"), max_length=10, choices=AssessorPass.Stage.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=AssessorPass.Stage.choices)
     level = models.PositiveSmallIntegerField(_("level"))
     # the item's index in `indicator.evidence_items_at(level)`
     position = models.PositiveSmallIntegerField(_("item"))

@@ -12,9 +12,9 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monev.core.items import ItemStatus
 from monev.core.model import Indicator, Instrument, ScoredItem
-from monev.evaluations import hooks
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations import hooks, legacy
 from monev.evaluations.models import (
     Answer,
     AnswerUnit,
@@ -24,6 +24,7 @@ from monev.evaluations.models import (
     Milestone,
     Period,
 )
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.stages import ScoreStage as ScoreStage
 from monev.evaluations.stages import StageScore, stage_scores
 from monev.evaluations.stages import answer_values as stage_values
@@ -106,7 +107,7 @@ class AnswerRow:
 
     @property
     def latest_pass(self) -> AssessorPass | None:
-        """The latest external judgement (final, visitasi, interviu, dokumen)."""
+        """The latest external judgement (final, site visit, interview, document review)."""
         return next(
             (self.passes[s] for s in reversed(AssessorPass.ORDER) if s in self.passes), None
         )
@@ -377,7 +378,7 @@ class ItemView:
     level: int
     position: int  # the item's index in `indicator.evidence_items_at(level)`
     text: str
-    status: str  # the status shown: belum / diterima / revisi / otomatis_ditolak
+    status: str  # the status shown: an ItemStatus (pending, accepted, revision, auto_rejected)
     judged: str  # what the assessor stored ("" when not judged): kept while auto-rejected
     reason_kind: str
     reason: str
@@ -394,7 +395,7 @@ class ItemView:
 
     @property
     def auto_rejected(self) -> bool:
-        return self.status == "otomatis_ditolak"
+        return self.status == ItemStatus.AUTO_REJECTED
 
     @property
     def status_label(self):
@@ -405,7 +406,7 @@ class ItemView:
         """Why it is not accepted, as the institution reads it."""
         if self.auto_rejected:
             return str(AUTO_REJECTED_REASON)
-        if self.status != "revisi":
+        if self.status != ItemStatus.REVISION:
             return ""
         if self.reason_kind == ItemJudgement.Reason.OTHER and self.reason:
             return self.reason
@@ -421,15 +422,15 @@ class LevelItemsView:
 
     @property
     def accepted(self) -> int:
-        return sum(item.status == "diterima" for item in self.items)
+        return sum(item.status == ItemStatus.ACCEPTED for item in self.items)
 
 
 AUTO_REJECTED_REASON = _("Automatically rejected because the previous maturity level was rejected")
 ITEM_STATUS_LABELS = {
-    "belum": _("Not judged yet"),
-    "diterima": _("Accepted"),
-    "revisi": _("Needs revision"),
-    "otomatis_ditolak": _("Automatically rejected"),
+    ItemStatus.PENDING: _("Not judged yet"),
+    ItemStatus.ACCEPTED: _("Accepted"),
+    ItemStatus.REVISION: _("Needs revision"),
+    ItemStatus.AUTO_REJECTED: _("Automatically rejected"),
 }
 
 
@@ -495,11 +496,13 @@ def item_sheet(
     judgements: list[ItemJudgement],
     stage: str | None = None,
 ) -> ItemSheet:
-    """The sheet at `stage`; without one, the latest stage with judgements (else dokumen)."""
-    from monev.core.items import ItemStatus, cascade, item_value, item_weights, items_of
+    """The sheet at `stage` (an old stage name too: a link kept from before the values were
+    English); without one, the latest stage with judgements (else the document review)."""
+    from monev.core.items import cascade, item_value, item_weights, items_of
 
     judged_stages = {j.stage for j in judgements}
     stages_judged = [s for s in AssessorPass.ORDER if s in judged_stages]
+    stage = legacy.current(stage, legacy.STAGES)
     if stage not in Stage.values:
         stage = stages_judged[-1] if stages_judged else Stage.DOCUMENT
     here = {(j.level, j.position): j for j in judgements if j.stage == stage}

@@ -1,5 +1,5 @@
-"""Evaluation-cycle pages. Views stay thin: a selector to read, a service to write; shared
-helpers live in view_helpers.py."""
+"""Evaluation-cycle pages. Views stay thin: a selector to read, a service to write; what pages
+share lives beside them (navigation, period_pages, answer_page, history; monev.lib.http)."""
 
 from __future__ import annotations
 
@@ -19,18 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from monev.audit import selectors as audit_selectors
 from monev.audit.export import write_events_csv
-from monev.evaluations import forms, hooks, selectors, services
-from monev.evaluations import view_helpers as vh
+from monev.evaluations import forms, history, hooks, navigation, period_pages, selectors, services
+from monev.evaluations.answer_page import bound_form, parse_items_post, render_answer
 from monev.evaluations.hooks import assigned_aspects
-from monev.evaluations.models import Milestone
+from monev.evaluations.models import AssessorPass, Milestone
 from monev.evaluations.services.answers import assignment_fingerprint
 from monev.institutions.access import institutions_of
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import instrument_list
 from monev.lib.errors import Conflict, DomainError, Forbidden, NotFound
-
-C = Capability
-
+from monev.lib.http import invalid, is_htmx
 
 # --- periods -------------------------------------------------------------------------------
 
@@ -39,9 +37,9 @@ C = Capability
 @login_required
 def period_list(request: HttpRequest) -> HttpResponse:
     periods = selectors.periods_for_user(request.user)
-    accesses = vh.accesses_by_institution(request.user)
-    rows = [(p, vh.period_tabs(p, accesses[p.institution_id])) for p in periods]
-    can_create = any(a.can(C.MANAGE_PERIOD) for a in accesses.values())
+    accesses = navigation.accesses_by_institution(request.user)
+    rows = [(p, navigation.period_tabs(p, accesses[p.institution_id])) for p in periods]
+    can_create = any(a.can(Capability.MANAGE_PERIOD) for a in accesses.values())
     context = {"rows": rows, "periods": periods, "can_create": can_create}
     return render(request, "evaluations/period_list.html", context)
 
@@ -49,20 +47,20 @@ def period_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def period_overview(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     overview = selectors.period_overview(period, access)
-    rows, filters = vh.filter_rows(overview.rows, request.GET)
+    rows, filters = period_pages.filter_rows(overview.rows, request.GET)
     context = {
         "period": period,
         "overview": overview,
         "instrument": overview.instrument,
-        "cards": vh.stage_cards(overview),
+        "cards": period_pages.stage_cards(overview),
         "rows": rows,
         "filters": filters,
-        "units": vh.units_in(overview.rows),
+        "units": period_pages.units_in(overview.rows),
         "statuses": selectors.Status.choices,
         "upcoming": [(m, overview.days_left(m)) for m in overview.upcoming],
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "evaluations/overview.html", context)
 
@@ -70,16 +68,16 @@ def period_overview(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.EDIT_ANSWER)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.EDIT_ANSWER)
     rows = selectors.unit_todo(period, access)
-    closes = vh.deadline_of(period)
+    closes = navigation.deadline_of(period)
     context = {
         "period": period,
         "rows": rows,
         **hooks.todo_sections.collect(period, access),  # the plan's actions, with dates
         "closes": closes,
-        "days_left": vh.days_left(closes),
-        "tabs": vh.period_tabs(period, access),
+        "days_left": navigation.days_left(closes),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "evaluations/todo.html", context)
 
@@ -87,14 +85,16 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def review_queue(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.VERIFY_ANSWER, C.ASSESS)
-    aspects = assigned_aspects(request.user, period) if access.can(C.ASSESS) else []
+    period, access = navigation.period_or_404(
+        request.user, period_id, Capability.VERIFY_ANSWER, Capability.ASSESS
+    )
+    aspects = assigned_aspects(request.user, period) if access.can(Capability.ASSESS) else []
     rows = selectors.review_queue(period, access, aspects=aspects)
     context = {
         "period": period,
         "rows": rows,
         "instrument": selectors.instrument_of(period),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "evaluations/queue.html", context)
 
@@ -107,7 +107,7 @@ def _render_matrix(request, period, access, *, chosen=None, status=200, error=No
     units = selectors.institution_units(period.institution)
     saved = {(row.answer.pk, unit.pk) for row in rows for unit in row.units}
     chosen = saved if chosen is None else chosen
-    grid = vh.matrix_grid(rows, units, chosen, saved)
+    grid = period_pages.matrix_grid(rows, units, chosen, saved)
     context = {
         "period": period,
         "units": units,
@@ -115,7 +115,7 @@ def _render_matrix(request, period, access, *, chosen=None, status=200, error=No
         "fingerprint": assignment_fingerprint(saved),
         "answer_ids": ",".join(str(row.answer.pk) for row in rows),
         "error": error,
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "evaluations/matrix.html", context, status=status)
 
@@ -123,14 +123,14 @@ def _render_matrix(request, period, access, *, chosen=None, status=200, error=No
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assignment_matrix(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.ASSIGN_UNITS)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.ASSIGN_UNITS)
     if request.method != "POST":
         return _render_matrix(request, period, access)
     form = forms.MatrixForm(request.POST)
     chosen = None
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         assignments = form.assignments(request.POST.getlist("cell"))
         chosen = {(a, u) for a, units in assignments.items() for u in units}
         changed = services.period_assign_matrix(
@@ -157,28 +157,28 @@ def assignment_matrix(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def period_audit(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.VIEW_AUDIT)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.VIEW_AUDIT)
     page = Paginator(audit_selectors.period_events(period.pk), 50).get_page(request.GET.get("page"))
-    numbers = vh.indicator_numbers(period)
+    numbers = history.indicator_numbers(period)
     events = [
         {
             "event": e,
-            "label": vh.action_label(e.action),
-            "changes": vh.changes_of(e),
+            "label": history.action_label(e.action),
+            "changes": history.changes_of(e),
             "indicator": numbers.get(e.answer_id, ""),
         }
         for e in page
     ]
     context = {"period": period, "page": page, "events": events}
-    context["tabs"] = vh.period_tabs(period, access)
+    context["tabs"] = navigation.period_tabs(period, access)
     return render(request, "evaluations/audit.html", context)
 
 
 @require_safe
 @login_required
 def period_audit_csv(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, _access = vh.period_or_404(request.user, period_id, C.VIEW_AUDIT)
-    numbers = vh.indicator_numbers(period)
+    period, _access = navigation.period_or_404(request.user, period_id, Capability.VIEW_AUDIT)
+    numbers = history.indicator_numbers(period)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-periode-{period.pk}-{period.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -200,7 +200,7 @@ def _render_settings(request, period, access, *, status=200, error=None, bound=N
         "milestone_form": forms.MilestoneForm(),
         "close_form": forms.CloseForm(),
         "error": error,
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
         **(bound or {}),
     }
     return render(request, "evaluations/settings.html", context, status=status)
@@ -209,7 +209,7 @@ def _render_settings(request, period, access, *, status=200, error=None, bound=N
 @require_safe
 @login_required
 def period_settings(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.MANAGE_PERIOD)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.MANAGE_PERIOD)
     return _render_settings(request, period, access)
 
 
@@ -267,13 +267,13 @@ def period_settings_action(
     spec = SETTINGS_ACTIONS.get(action)
     if spec is None:
         raise Http404
-    period, access = vh.period_or_404(request.user, period_id, C.MANAGE_PERIOD)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.MANAGE_PERIOD)
     if pk is not None and not period.milestones.filter(pk=pk).exists():
         raise NotFound(_("Milestone not found."))
     form = spec.form(request.POST)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         spec.run(request.user, period, form, pk)
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden):
@@ -287,8 +287,8 @@ def period_settings_action(
 
 
 def _create_form(request: HttpRequest, data=None) -> forms.PeriodCreateForm:
-    accesses = vh.accesses_by_institution(request.user)
-    managed = {i for i, a in accesses.items() if a.can(C.MANAGE_PERIOD)}
+    accesses = navigation.accesses_by_institution(request.user)
+    managed = {i for i, a in accesses.items() if a.can(Capability.MANAGE_PERIOD)}
     if not managed:
         raise Forbidden(_("Your role does not allow creating periods."))
     periods = [p for p in selectors.periods_for_user(request.user) if p.institution_id in managed]
@@ -316,7 +316,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
         return render(request, "evaluations/period_create.html", {"form": form})
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         data = form.cleaned_data
         period = services.period_create(
             actor=request.user,
@@ -354,7 +354,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def answer_page(request: HttpRequest, answer_id: int) -> HttpResponse:
-    return vh.render_answer(request, answer_id)
+    return render_answer(request, answer_id)
 
 
 def _cd(form) -> dict:
@@ -370,7 +370,7 @@ class AnswerAction:
 
 ANSWER_ACTIONS = {
     "save": AnswerAction(
-        C.EDIT_ANSWER,
+        Capability.EDIT_ANSWER,
         lambda user, pk, form: services.answer_save(
             actor=user,
             answer_id=pk,
@@ -381,28 +381,28 @@ ANSWER_ACTIONS = {
         _("Answer saved."),
     ),
     "submit": AnswerAction(
-        C.SUBMIT_ANSWER,
+        Capability.SUBMIT_ANSWER,
         lambda user, pk, form: services.answer_submit(
             actor=user, answer_id=pk, expected_version=_cd(form)["version"]
         ),
         _("Answer submitted (diajukan) for verification."),
     ),
     "verify": AnswerAction(
-        C.VERIFY_ANSWER,
+        Capability.VERIFY_ANSWER,
         lambda user, pk, form: services.answer_verify(
             actor=user, answer_id=pk, expected_version=_cd(form)["version"]
         ),
         _("Answer verified (diverifikasi)."),
     ),
     "return": AnswerAction(
-        C.VERIFY_ANSWER,
+        Capability.VERIFY_ANSWER,
         lambda user, pk, form: services.answer_return(
             actor=user, answer_id=pk, expected_version=_cd(form)["version"], note=_cd(form)["note"]
         ),
         _("Answer returned (dikembalikan) to the unit."),
     ),
     "reopen": AnswerAction(
-        C.REOPEN_ANSWER,
+        Capability.REOPEN_ANSWER,
         lambda user, pk, form: services.answer_reopen(
             actor=user,
             answer_id=pk,
@@ -412,7 +412,7 @@ ANSWER_ACTIONS = {
         _("Answer reopened."),
     ),
     "assess": AnswerAction(
-        C.ASSESS,
+        Capability.ASSESS,
         lambda user, pk, form: services.assessor_pass_save(
             actor=user,
             answer_id=pk,
@@ -424,7 +424,7 @@ ANSWER_ACTIONS = {
         _("Assessment saved."),
     ),
     "respond": AnswerAction(
-        C.RESPOND_TO_ASSESSOR,
+        Capability.RESPOND_TO_ASSESSOR,
         lambda user, pk, form: services.assessor_response_save(
             actor=user,
             answer_id=pk,
@@ -434,14 +434,14 @@ ANSWER_ACTIONS = {
         _("Response saved."),
     ),
     "comment": AnswerAction(
-        C.COMMENT,
+        Capability.COMMENT,
         lambda user, pk, form: services.comment_add(
             actor=user, answer_id=pk, body=_cd(form)["body"]
         ),
         _("Comment added."),
     ),
     "units": AnswerAction(
-        C.ASSIGN_UNITS,
+        Capability.ASSIGN_UNITS,
         lambda user, pk, form: services.answer_assign_units(
             actor=user, answer_id=pk, unit_ids=_cd(form)["units"]
         ),
@@ -463,17 +463,17 @@ def answer_action(request: HttpRequest, answer_id: int, action: str) -> HttpResp
     detail = selectors.answer_detail(request.user, answer_id)  # NotFound if not visible
     if not detail.access.can_on_answer(spec.capability, {u.pk for u in detail.row.units}):
         raise Forbidden(_("Your role does not allow this on this answer."))
-    form = vh.bound_form(action, detail, request.POST)
+    form = bound_form(action, detail, request.POST)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         spec.run(request.user, answer_id, form)
     except DomainError as error:
         if isinstance(error, NotFound | Forbidden):
             raise
         return _answer_refused(request, detail, action, form, error)
-    if vh.is_htmx(request):
-        return vh.render_answer(request, answer_id, notice=spec.done)
+    if is_htmx(request):
+        return render_answer(request, answer_id, notice=spec.done)
     messages.success(request, spec.done)
     return redirect("answers:detail", answer_id=answer_id)
 
@@ -487,13 +487,13 @@ def _answer_refused(request, detail, action: str, form, error: DomainError):
         data = request.POST.copy()
         key = "version" if action != "assess" else f"version_{form.data.get('stage')}"
         data[key] = str(conflict["version"])
-        form = vh.bound_form(action, detail, data)
+        form = bound_form(action, detail, data)
         form.is_valid()
     for problem in error.details:
         if problem.get("location") in form.fields and problem["location"] not in form.errors:
             form.add_error(problem["location"], problem["message"])
     bound = {action: form}
-    return vh.render_answer(
+    return render_answer(
         request,
         detail.row.answer.pk,
         status=error.status,
@@ -509,12 +509,12 @@ def _answer_items(request: HttpRequest, answer_id: int) -> HttpResponse:
     checklist again as it was posted, with the problems per item; on a conflict the form
     carries the current version, so saving again is a deliberate choice."""
     detail = selectors.answer_detail(request.user, answer_id)  # NotFound if not visible
-    if not detail.access.can_on_answer(C.ASSESS, {u.pk for u in detail.row.units}):
+    if not detail.access.can_on_answer(Capability.ASSESS, {u.pk for u in detail.row.units}):
         raise Forbidden(_("Your role does not allow this on this answer."))
     data, keys = request.POST, []
-    stage = data.get("stage") if data.get("stage") in vh.Stage.values else None
+    stage = data.get("stage") if data.get("stage") in AssessorPass.Stage.values else None
     try:
-        decisions, keys, meta = vh.parse_items_post(detail, data)
+        decisions, keys, meta = parse_items_post(detail, data)
         services.items_judge(
             actor=request.user,
             answer_id=answer_id,
@@ -530,7 +530,7 @@ def _answer_items(request: HttpRequest, answer_id: int) -> HttpResponse:
         if conflict is not None:
             data = data.copy()
             data["version"] = str(conflict.get("version", 0))
-        return vh.render_answer(
+        return render_answer(
             request,
             answer_id,
             status=error.status,
@@ -542,8 +542,8 @@ def _answer_items(request: HttpRequest, answer_id: int) -> HttpResponse:
             conflict_action="items",
         )
     done = _("Item judgements saved.")
-    if vh.is_htmx(request):
-        return vh.render_answer(request, answer_id, notice=done, items_stage=stage)
+    if is_htmx(request):
+        return render_answer(request, answer_id, notice=done, items_stage=stage)
     messages.success(request, done)
     url = reverse("answers:detail", kwargs={"answer_id": answer_id})
     return redirect(f"{url}?stage={stage}#items" if stage else f"{url}#items")

@@ -11,6 +11,8 @@ class EvidenceConfig(AppConfig):
         from monev.evaluations import hooks
         from monev.evidence.answer_section import evidence_section
         from monev.evidence.readiness import add_overview_evidence
+        from monev.evidence.selectors import evidence_tab
 
         hooks.overview_rows.register(add_overview_evidence)
         hooks.answer_sections.register("evidence", evidence_section)
+        hooks.period_tabs.register("evidence", evidence_tab)

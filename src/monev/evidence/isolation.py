@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 
-from monev.evidence.extract import Extraction, extract_text
+from monev.evidence.text_extraction import Extraction, extract_text
 
 
 def _run(path: str, kind: str, memory_bytes: int, connection) -> None:

@@ -1,63 +1,11 @@
 """Readiness checks: what an assessor would reject in an answer's evidence, found before the
-answer is submitted. Deterministic (no model, no guessing), each check explained, with a stable
-code, a severity, the levels and the evidence items it concerns.
-
-The checks (code, severity: meaning):
-
-- no_evidence (error): a level is claimed (a decimal claim counts as its whole level: 2.5 -> 2)
-  and no evidence is linked at that level or below.
-- level_gap (warning): the instrument's criteria are cumulative and some level from 1 to the
-  claimed one has no evidence (the levels are named). Not raised together with no_evidence.
-- linked_above_claim (warning): an evidence item is linked to the answer only at levels above
-  the claimed one, so it supports nothing claimed (claim the higher level, or move the link).
-- policy_no_number / policy_no_date (error): for an indicator of kind "kebijakan", a linked
-  regulation or SOP without a document number / date. A regulation linked only at level 1 is
-  exempt: level 1 asks for the draft, which has neither yet.
-- policy_draft (error): such a regulation or SOP reads as a draft - "rancangan", "draf",
-  "draft" or "konsep" as a whole word (any case) in its title or in the head of its extracted
-  text (the first DRAFT_HEAD characters: the heading and watermark, not the considerations of a
-  signed regulation, which often mention a "konsep" or a "rancangan"). A draft supports level 1
-  only, so one linked only at level 1 is not flagged.
-- dated_after_deadline (error): the document is dated after the period's evidence deadline
-  (the evidence_deadline milestone, else self_assessment_close).
-- dated_in_future (error): the document is dated after today (a mistyped date), when there is
-  no deadline or the deadline is further away.
-- dated_long_before (warning): a report, minutes or screenshot dated more than OLD_YEARS years
-  before 1 January of the period's year: evidence of practice should be current. Regulations
-  may be old and still in force, so they are not flagged.
-- conflicting_claims (warning): the same stored file (one SHA-256) is the current version of
-  another evidence item of the institution whose kind, document number or document date differ:
-  two records make different claims about one document and the assessors see both.
-- file_empty (error): the current version's file has 0 bytes.
-- file_unreadable (warning): text extraction failed: the file may be damaged.
-- no_text_layer (warning): a PDF without a text layer (a scan): the assessors cannot search it.
-- extraction_pending (info): the text is not extracted yet, so text-based checks may change.
-- single_screenshot (warning): an indicator of kind "layanan" with a claimed level of 2 or more
-  but only one screenshot (a screenshot PDF counts one per page) linked at the claimed levels.
-- link_without_access_notes (warning): a linked application link without access notes (the
-  assessors need a test account to try the application).
-- ikasandi_missing (error): the indicator needs another agency's result as evidence no older
-  than some months (pemdi-2026 10, 11, 12: BSSN's IKASANDI, 12 months; `external.mode:
-  evidence` with `max_age_months` in the instrument) and no evidence of kind "Hasil IKASANDI"
-  is linked to the answer.
-- ikasandi_no_date (error): a linked IKASANDI result has no document date.
-- ikasandi_too_old (error): every dated IKASANDI result linked is older than max_age_months
-  calendar months before the reference day: the period's evidence deadline (else the
-  self-assessment close, as for dated_after_deadline), else today. A result dated exactly that
-  many months before is still accepted; at a month's end the month is cut short (12 months
-  before 29 February 2028 is 28 February 2027).
-
-`answer_readiness` reads one answer in five queries; `period_readiness` a whole period in six,
-however many answers, links and files it has.
-"""
+answer is submitted. Each check, its code and severity: docs/evidence.md, "Readiness checks"."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Substr
@@ -65,9 +13,10 @@ from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from monev.core.evidence_rules import claimed_level, lacks_evidence
 from monev.core.model import Indicator, Instrument
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import Flag
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
 from monev.lib.errors import NotFound
@@ -290,20 +239,6 @@ class Readiness:
     @property
     def ready(self) -> bool:
         return not self.errors
-
-
-# --- rules shared with the period overview ------------------------------------------------------
-
-
-def claimed_level(level: Decimal | int | None) -> int | None:
-    """The whole level a claim stands for: 2.50 -> 2 (a decimal gives partial credit within it)."""
-    return None if level is None else math.floor(level)
-
-
-def lacks_evidence(level: Decimal | int | None, linked_levels) -> bool:
-    """A level of 1 or more is claimed and nothing is linked at it or below."""
-    claimed = claimed_level(level)
-    return claimed is not None and claimed >= 1 and not any(lv <= claimed for lv in linked_levels)
 
 
 @dataclass

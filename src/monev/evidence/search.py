@@ -1,30 +1,5 @@
-"""Full-text search across evidence: titles, document numbers and the extracted text of each
-item's latest file, scoped to what the user may see; results carry the matching passage.
-
-One interface, two backends chosen by the database vendor:
-
-- PostgreSQL: one row per evidence item in `EvidenceSearch` (a separate table, so the evidence
-  row stays light and lists never read the index) holding a weighted tsvector - title (A),
-  document number (A), text (B) - built with the `indonesian` text-search configuration (Snowball
-  stemmer: "kebijakan", "kebijakannya" -> "bijak"; "pelayanan", "layanan", "dilayani" -> "layan";
-  no stop words) and a GIN index. The query is `websearch_to_tsquery`, so user input never
-  breaks the syntax ("quoted phrase", -word, or; hyphenated words are searched as their words);
-  ranked by ts_rank (normalised by length) among the RANKED newest matches; the passage is
-  ts_headline over a window of the text around the first stem found (or over the title and
-  number when only they match), for the returned hits only. The statement runs with
-  enable_seqscan off (see _without_seqscan): 100,000 items, median 28 ms (benchmarks/search.py).
-- SQLite: the FTS5 table `evidence_search_fts` (rowid = evidence id; columns title, number, body;
-  unicode61 tokenizer without diacritics) created by migration 0002. No stemming there, so every
-  word is matched as a prefix ("kebijak" finds "kebijakan"); user input is reduced to quoted
-  words and "quoted phrases" (a leading - excludes a word), so FTS5 syntax cannot be injected;
-  ranked by bm25 (title and number weigh more); the passage is snippet().
-
-Both index the first INDEXED_CHARS characters of a file's text (a tsvector holds at most 1 MB
-and positions beyond 16,383 are not told apart anyway). Each search is one SQL statement (on
-PostgreSQL preceded by a SET LOCAL, in a transaction). The index row carries the institution, so
-the widest scope needs no join; an operator's scope is selectors' evidence_scope, as a subquery.
-Passages are HTML-escaped with the matched words in <mark>.
-"""
+"""Full-text search across evidence, scoped to what the user may see, with the matching passage:
+PostgreSQL (tsvector, GIN) or SQLite (FTS5) behind one interface (docs/evidence.md, "Search")."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from monev.evaluations.models import AnswerUnit
+from monev.evaluations.models import AnswerUnit, Period
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion
 from monev.institutions.access import access_for
 from monev.institutions.permissions import Access
@@ -144,3 +144,8 @@ def file_text_head(file_id: int, chars: int = 3000) -> str:
         .first()
     )
     return row or ""
+
+
+def evidence_tab(period: Period, access: Access) -> bool:
+    """The period's "Data dukung" tab (evaluations.hooks.period_tabs): every member."""
+    return bool(access)

@@ -1,24 +1,6 @@
-"""What an uploaded file is, decided from its content and structure: never from its name.
-
-Pure Python (no Django): the upload service and the background worker both call it.
-
-    sniff(path) -> Sniffed(kind, content_type)      or raises Refused(code, message)
-    safe_filename(name), download_name(name, kind)  (names.py)
-
-In order: programs (by their magic) and web pages or scripts (markup or script-host code in
-the first kilobyte, in any file: HTML, HTA, SVG, XSLT, batch and Windows Script Host files)
-are refused; then the signature at offset 0 decides: PNG, JPEG, an MP4 box, a zip (whose
-package structure is checked and classified in packages.py) or a PDF header, after which the
-PDF's structure is checked (pdfcheck.py). A "%PDF-" elsewhere in the first kilobyte is a
-damaged PDF, not a PDF. Only bounded parts of a file are read: the first kilobyte, for a PDF
-its first and last 64 KB, for a zip its central directory, its package parts and each member's
-first bytes. A 2 GB file costs about the same as a 2 KB one. The size limit itself belongs to
-the upload layer.
-
-Refusal codes are stable (the Django layer translates them): ``empty``, ``executable``,
-``active_content``, ``unknown_type``, ``corrupt_pdf``, ``zip_bomb``, ``corrupt_zip``,
-``macros``, ``encrypted``, ``unreadable``.
-"""
+"""What an uploaded file is, decided from its content and structure, never from its name: pure
+Python (no Django), for the upload service and the worker. `sniff(path)` -> Sniffed or raises
+Refused; what it checks, how, and the refusal codes: docs/security.md, "Uploads and downloads"."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Turning a stored file into searchable text (in the background)."""
+"""Turning a stored file into searchable text (in the background): its text read in a child
+process (isolation, text_extraction), then stored with its status and indexed for search."""
 
 from __future__ import annotations
 

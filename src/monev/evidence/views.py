@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from monev.evaluations import navigation
 from monev.evaluations import selectors as evaluation_selectors
-from monev.evaluations import view_helpers as vh
+from monev.evaluations.answer_page import render_answer
 from monev.evidence import forms, search, selectors, services
 from monev.evidence.answer_section import evidence_library_choices
 from monev.evidence.models import Evidence, StoredFile
@@ -30,9 +31,9 @@ from monev.evidence.uploads import body_filename, is_raw_body, receive_body
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from monev.lib.params import id_param, number_param
+from monev.lib.http import invalid, is_htmx
+from monev.lib.params import id_param, number_param, old_query_names
 
-C = Capability
 PAGE_SIZE = 50
 TOO_LARGE = 413
 
@@ -42,9 +43,9 @@ TOO_LARGE = 413
 
 def can_change(access: Access, evidence: Evidence) -> bool:
     """Whether the page offers changing the evidence (the services check again)."""
-    if not access.can(C.MANAGE_EVIDENCE):
+    if not access.can(Capability.MANAGE_EVIDENCE):
         return False
-    return C.MANAGE_EVIDENCE not in access.scoped or evidence.unit_id in access.unit_ids
+    return Capability.MANAGE_EVIDENCE not in access.scoped or evidence.unit_id in access.unit_ids
 
 
 def _status_of(error: DomainError) -> int:
@@ -64,7 +65,7 @@ def _posted_file(request: HttpRequest, form, missing: str):
     if refusals := _refusals(request):
         raise refusal(refusals[0]["code"])
     if not form.is_valid():
-        raise vh.invalid(form)
+        raise invalid(form)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         raise InvalidInput(missing, details=[{"location": "file", "message": str(_("Required."))}])
@@ -78,8 +79,8 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def _period_context(request: HttpRequest, institution_id: int) -> dict:
-    """The period the library was opened from (its tabs), when ?periode= names one."""
-    period_id = id_param(request.GET.get("periode"))
+    """The period the library was opened from (its tabs), when ?period_id= names one."""
+    period_id = id_param(request.GET.get("period_id"))
     if period_id is None:
         return {}
     try:
@@ -88,7 +89,7 @@ def _period_context(request: HttpRequest, institution_id: int) -> dict:
         return {}
     if period.institution_id != institution_id:
         return {}
-    return {"period": period, "tabs": vh.period_tabs(period, access)}
+    return {"period": period, "tabs": navigation.period_tabs(period, access)}
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -97,16 +98,16 @@ def _period_context(request: HttpRequest, institution_id: int) -> dict:
 def _list_filters(filters: dict) -> dict:
     return {
         "kind": filters["kind"] or None,
-        "unit_id": int(filters["unit"]) if filters["unit"] else None,
+        "unit_id": int(filters["unit_id"]) if filters["unit_id"] else None,
     }
 
 
 def _filters(query, units) -> dict:
     kind = query.get("kind", "")
-    unit = query.get("unit", "")
+    unit = query.get("unit_id", "")
     return {
         "kind": kind if kind in Evidence.Kind.values else "",
-        "unit": unit if any(u.pk == id_param(unit) for u in units) else "",
+        "unit_id": unit if any(u.pk == id_param(unit) for u in units) else "",
         "q": query.get("q", "").strip()[:200],
     }
 
@@ -123,6 +124,7 @@ def _search_rows(access: Access, institution_id: int, filters: dict) -> list[Evi
 
 
 @require_safe
+@old_query_names("periode", "unit")
 @login_required
 def library(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution, access = institution_for_user(request.user, institution_id)
@@ -139,7 +141,7 @@ def library(request: HttpRequest, institution_id: int) -> HttpResponse:
     context = {
         "institution": institution,
         "access": access,
-        "can_upload": access.can(C.MANAGE_EVIDENCE),
+        "can_upload": access.can(Capability.MANAGE_EVIDENCE),
         "units": units,
         "kinds": Evidence.Kind.choices,
         "filters": filters,
@@ -149,7 +151,7 @@ def library(request: HttpRequest, institution_id: int) -> HttpResponse:
         "query": request.GET.urlencode(),
         **_period_context(request, institution_id),
     }
-    if vh.is_htmx(request) and request.headers.get("HX-Target") == "evidence-list":
+    if is_htmx(request) and request.headers.get("HX-Target") == "evidence-list":
         return render(request, "evidence/_library_list.html", context)
     return render(request, "evidence/library.html", context)
 
@@ -227,7 +229,7 @@ def upload_raw(request: HttpRequest, institution, access) -> JsonResponse:
     shows both the same way. The description is checked before the body is read."""
     form = forms.DescribeForm(request.GET, **_form_options(institution, access))
     if not form.is_valid():
-        return JsonResponse(_error_json(vh.invalid(form)), status=422)
+        return JsonResponse(_error_json(invalid(form)), status=422)
     try:
         uploaded = receive_body(request)
     except DomainError as error:
@@ -252,7 +254,7 @@ def results_status(results: list[UploadResult]) -> int:
 
 def _upload_context(request, institution, access, *, form=None, link_form=None, **extra):
     units = forms.supply_units(evaluation_selectors.institution_units(institution), access)
-    operator_only = C.MANAGE_EVIDENCE in access.scoped
+    operator_only = Capability.MANAGE_EVIDENCE in access.scoped
     options = {"units": units, "operator_only": operator_only}
     return {
         "institution": institution,
@@ -273,14 +275,14 @@ def request_limit_mb() -> int:
 
 def _form_options(institution, access) -> dict:
     units = forms.supply_units(evaluation_selectors.institution_units(institution), access)
-    return {"units": units, "operator_only": C.MANAGE_EVIDENCE in access.scoped}
+    return {"units": units, "operator_only": Capability.MANAGE_EVIDENCE in access.scoped}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def upload(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution, access = institution_for_user(request.user, institution_id)
-    require(access, C.MANAGE_EVIDENCE)
+    require(access, Capability.MANAGE_EVIDENCE)
     if request.method != "POST":
         return render(
             request, "evidence/upload.html", _upload_context(request, institution, access)
@@ -289,7 +291,7 @@ def upload(request: HttpRequest, institution_id: int) -> HttpResponse:
         return upload_raw(request, institution, access)
     form = forms.DescribeForm(request.POST, **_form_options(institution, access))
     if not form.is_valid():
-        error = vh.invalid(form)
+        error = invalid(form)
         if wants_json(request):
             return JsonResponse(_error_json(error), status=422)
         context = _upload_context(request, institution, access, form=form, error=error)
@@ -318,13 +320,13 @@ def _error_json(error: DomainError) -> dict:
 @login_required
 def link_create(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution, access = institution_for_user(request.user, institution_id)
-    require(access, C.MANAGE_EVIDENCE)
+    require(access, Capability.MANAGE_EVIDENCE)
     link_form = forms.LinkCreateForm(
         request.POST, auto_id="id_link_%s", **_form_options(institution, access)
     )
     try:
         if not link_form.is_valid():
-            raise vh.invalid(link_form)
+            raise invalid(link_form)
         data = link_form.cleaned_data
         evidence = services.evidence_create_link(
             actor=request.user,
@@ -367,7 +369,7 @@ def render_detail(request, evidence_id: int, *, status: int = 200, **extra) -> H
         units = evaluation_selectors.institution_units(evidence.institution)
         options = {
             "units": forms.supply_units(units, access),
-            "operator_only": C.MANAGE_EVIDENCE in access.scoped,
+            "operator_only": Capability.MANAGE_EVIDENCE in access.scoped,
         }
     context = {
         "evidence": evidence,
@@ -411,7 +413,7 @@ def update(request: HttpRequest, evidence_id: int) -> HttpResponse:
     form = forms.EvidenceEditForm(request.POST, **options)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         services.evidence_update(
             actor=request.user,
             evidence_id=evidence_id,
@@ -500,14 +502,14 @@ def add_version(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 
 def _answer_done(request: HttpRequest, answer_id: int, notice) -> HttpResponse:
-    if vh.is_htmx(request):
-        return vh.render_answer(request, answer_id, notice=notice)
+    if is_htmx(request):
+        return render_answer(request, answer_id, notice=notice)
     messages.success(request, notice)
     return redirect("answers:detail", answer_id=answer_id)
 
 
 def _answer_refused(request, answer_id: int, error: DomainError, **forms_shown) -> HttpResponse:
-    return vh.render_answer(
+    return render_answer(
         request,
         answer_id,
         status=_status_of(error),
@@ -532,7 +534,7 @@ def answer_link(request: HttpRequest, answer_id: int) -> HttpResponse:
     )
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         services.evidence_link(
             actor=request.user,
             answer_id=answer_id,
@@ -571,7 +573,7 @@ def answer_upload(request: HttpRequest, answer_id: int) -> HttpResponse:
     detail, levels = _answer_levels(answer_id, request.user)
     options = {
         "units": forms.supply_units(detail.institution_units, detail.access),
-        "operator_only": C.MANAGE_EVIDENCE in detail.access.scoped,
+        "operator_only": Capability.MANAGE_EVIDENCE in detail.access.scoped,
     }
     form = forms.AnswerUploadForm(request.POST, levels=levels, auto_id="id_up_%s", **options)
     try:

@@ -26,8 +26,8 @@ from monev.audit.services import audit_record
 from monev.core import external as conversion
 from monev.core.model import ConversionMethod, Indicator, Instrument
 from monev.core.numbers import NotExact, parse_decimal
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.external.models import ExternalResult
 from monev.external.selectors import (
     DEFAULT_INSTRUMENT,

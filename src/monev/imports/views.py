@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.evaluations import view_helpers as vh
+from monev.evaluations import navigation
 from monev.imports import selectors, services
 from monev.imports.report import Report
 from monev.imports.uploads import refused_upload, upload_path
@@ -18,8 +18,6 @@ from monev.imports.workbooks import template_extension, template_response
 from monev.institutions.access import access_for, institution_for_user, require
 from monev.institutions.permissions import Capability
 from monev.lib.errors import InvalidInput, InvalidTransition
-
-C = Capability
 
 
 def _period_kinds(access) -> list:
@@ -39,7 +37,7 @@ def _render_period(request, period, access, *, error=None, status=200):
         "period": period,
         "kinds": _period_kinds(access),
         "recent": _titled(selectors.recent_batches(request.user, period_id=period.pk)),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
         "error": error,
     }
     return render(request, "imports/period.html", context, status=status)
@@ -48,7 +46,9 @@ def _render_period(request, period, access, *, error=None, status=200):
 @require_safe
 @login_required
 def period_page(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.EDIT_ANSWER, C.ASSIGN_UNITS)
+    period, access = navigation.period_or_404(
+        request.user, period_id, Capability.EDIT_ANSWER, Capability.ASSIGN_UNITS
+    )
     return _render_period(request, period, access)
 
 
@@ -66,7 +66,9 @@ def _preview(request, kind: str, **target):
 @login_required
 def period_upload(request: HttpRequest, period_id: int, kind: str) -> HttpResponse:
     services.kind_of(kind, "period")
-    period, access = vh.period_or_404(request.user, period_id, services.KINDS[kind].capability)
+    period, access = navigation.period_or_404(
+        request.user, period_id, services.KINDS[kind].capability
+    )
     try:
         batch = _preview(request, kind, period_id=period.pk)
     except InvalidInput as error:
@@ -88,7 +90,7 @@ def _render_institution(request, institution, *, error=None, status=200):
 @login_required
 def institution_page(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution, access = institution_for_user(request.user, institution_id)
-    require(access, C.MANAGE_INSTITUTION)
+    require(access, Capability.MANAGE_INSTITUTION)
     return _render_institution(request, institution)
 
 
@@ -97,7 +99,7 @@ def institution_page(request: HttpRequest, institution_id: int) -> HttpResponse:
 def institution_upload(request: HttpRequest, institution_id: int, kind: str) -> HttpResponse:
     services.kind_of(kind, "institution")
     institution, access = institution_for_user(request.user, institution_id)
-    require(access, C.MANAGE_INSTITUTION)
+    require(access, Capability.MANAGE_INSTITUTION)
     try:
         batch = _preview(request, kind, institution_id=institution.pk)
     except InvalidInput as error:
@@ -116,7 +118,9 @@ def _render_batch(request, batch, *, status=200, outcome=None):
     report = Report.from_json(batch.report) if batch.report else Report(kind=batch.kind)
     tabs = None
     if batch.period is not None:
-        tabs = vh.period_tabs(batch.period, access_for(request.user, batch.period.institution_id))
+        tabs = navigation.period_tabs(
+            batch.period, access_for(request.user, batch.period.institution_id)
+        )
     context = {
         "batch": batch,
         "kind": services.KINDS[batch.kind],

@@ -29,40 +29,58 @@ class Capability(StrEnum):
     MANAGE_ASSESSORS = "manage_assessors"  # evaluator: assign external assessors, create periods
 
 
-C = Capability
 EVALUATOR_ROLE = "evaluator"
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.KOORDINATOR: frozenset(
         {
-            C.VIEW,
-            C.EDIT_ANSWER,
-            C.SUBMIT_ANSWER,
-            C.ASSIGN_UNITS,
-            C.REOPEN_ANSWER,
-            C.MANAGE_PERIOD,
-            C.RESPOND_TO_ASSESSOR,
-            C.COMMENT,
-            C.VIEW_AUDIT,
-            C.MANAGE_EVIDENCE,
+            Capability.VIEW,
+            Capability.EDIT_ANSWER,
+            Capability.SUBMIT_ANSWER,
+            Capability.ASSIGN_UNITS,
+            Capability.REOPEN_ANSWER,
+            Capability.MANAGE_PERIOD,
+            Capability.RESPOND_TO_ASSESSOR,
+            Capability.COMMENT,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_EVIDENCE,
         }
     ),
     Role.OPERATOR: frozenset(
-        {C.VIEW, C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.COMMENT, C.MANAGE_EVIDENCE}
+        {
+            Capability.VIEW,
+            Capability.EDIT_ANSWER,
+            Capability.SUBMIT_ANSWER,
+            Capability.COMMENT,
+            Capability.MANAGE_EVIDENCE,
+        }
     ),
-    Role.ASESOR_INTERNAL: frozenset({C.VIEW, C.VERIFY_ANSWER, C.COMMENT, C.VIEW_AUDIT}),
-    Role.ASESOR_EKSTERNAL: frozenset({C.VIEW, C.ASSESS, C.COMMENT}),
-    Role.PIMPINAN: frozenset({C.VIEW}),
-    Role.ADMIN: frozenset({C.VIEW, C.MANAGE_INSTITUTION, C.MANAGE_PERIOD, C.VIEW_AUDIT}),
+    Role.ASESOR_INTERNAL: frozenset(
+        {Capability.VIEW, Capability.VERIFY_ANSWER, Capability.COMMENT, Capability.VIEW_AUDIT}
+    ),
+    Role.ASESOR_EKSTERNAL: frozenset({Capability.VIEW, Capability.ASSESS, Capability.COMMENT}),
+    Role.PIMPINAN: frozenset({Capability.VIEW}),
+    Role.ADMIN: frozenset(
+        {
+            Capability.VIEW,
+            Capability.MANAGE_INSTITUTION,
+            Capability.MANAGE_PERIOD,
+            Capability.VIEW_AUDIT,
+        }
+    ),
     # Not a membership: held through the user's evaluator scope (national, or one province),
     # by the people who run the evaluation of many institutions (the ministry, a province).
-    EVALUATOR_ROLE: frozenset({C.VIEW, C.VIEW_AUDIT, C.MANAGE_ASSESSORS}),
+    EVALUATOR_ROLE: frozenset(
+        {Capability.VIEW, Capability.VIEW_AUDIT, Capability.MANAGE_ASSESSORS}
+    ),
 }
 
 # The role of Access.system_viewer(): no membership has it.
 SYSTEM_ROLE = "system"
 
 # Capabilities an operator holds only on answers assigned to their own unit.
-UNIT_SCOPED = frozenset({C.EDIT_ANSWER, C.SUBMIT_ANSWER, C.MANAGE_EVIDENCE})
+UNIT_SCOPED = frozenset(
+    {Capability.EDIT_ANSWER, Capability.SUBMIT_ANSWER, Capability.MANAGE_EVIDENCE}
+)
 
 
 class Access:

@@ -4,6 +4,7 @@ shape, documented on every endpoint."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, get_type_hints
@@ -94,6 +95,37 @@ DateTimeIn = Annotated[
     BeforeValidator(_date_time_text),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+
+
+def choice_in(values, aliases: Mapping[str, str], *, what: str, description: str = "") -> Any:
+    """An input taking one of `values`, or one of `aliases`, old names of them: deprecated,
+    accepted for now and read as the value they name (the handler only ever sees `values`).
+    The OpenAPI document lists both and says which is which, after `description` (give the
+    field's description here: a Field's own would replace it). Made for the stored values
+    that changed from Indonesian to English (issue 16; monev.evaluations.legacy)."""
+    allowed = [str(value) for value in values]
+    aliases = {old: str(new) for old, new in aliases.items()}
+
+    def _choice(value: Any) -> str:
+        if isinstance(value, str):
+            if value in allowed:
+                return value
+            if value in aliases:
+                return aliases[value]
+        raise ValueError(f"{what}: one of {', '.join(v or '(empty)' for v in allowed)}")
+
+    old = ", ".join(f"{name} (= {new})" for name, new in aliases.items())
+    note = (
+        f"One of {', '.join(repr(v) for v in allowed)}. Deprecated, still accepted for now: "
+        f"the old values {old}."
+    )
+    schema = {
+        "type": "string",
+        "enum": [*allowed, *aliases],
+        "description": f"{description.rstrip('.')}. {note}" if description else note,
+        "x-deprecated-values": aliases,
+    }
+    return Annotated[str, PlainValidator(_choice), WithJsonSchema(schema)]
 
 
 class InstitutionRefOut(Schema):

@@ -140,7 +140,7 @@ def bar(scale: Scale, middle: float, value, *, height, fill) -> SafeString:
 
 
 class Spread(Protocol):
-    """Summary statistics of some values (as monev.benchmarking.selectors.Summary has)."""
+    """Summary statistics of some values (as monev.benchmarking.selectors.summaries.Summary has)."""
 
     minimum: Decimal
     q1: Decimal

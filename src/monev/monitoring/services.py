@@ -11,15 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Milestone, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import period_for_user
 from monev.evaluations.stages import ScoreStage
 from monev.institutions.access import require
 from monev.institutions.permissions import Capability
 from monev.lib.errors import InvalidInput
 from monev.monitoring.models import Snapshot
-from monev.monitoring.selectors import period_state, scores_of_levels
+from monev.monitoring.selectors.scores import period_state, scores_of_levels
 
 CHECKPOINTS = {
     Milestone.Kind.TRIWULAN_1: "Triwulan I",

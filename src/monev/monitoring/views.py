@@ -14,22 +14,23 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.evaluations import view_helpers as vh
+from monev.evaluations import navigation
 from monev.institutions.access import institution_for_user
 from monev.institutions.permissions import Capability
 from monev.lib.errors import InvalidInput
+from monev.lib.params import old_query_names
 from monev.monitoring import charts, selectors, services
 
 
 def as_of_param(value: str | None) -> datetime | None:
-    """`?pada=YYYY-MM-DD`: the end of that day, in the site's time zone."""
+    """`?as_of=YYYY-MM-DD`: the end of that day, in the site's time zone."""
     if not value:
         return None
     day = parse_date(value) if len(value) == 10 else None
     if day is None:
         raise InvalidInput(
             _("Give the date as YYYY-MM-DD."),
-            details=[{"location": "pada", "message": str(_("Not a date."))}],
+            details=[{"location": "as_of", "message": str(_("Not a date."))}],
         )
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
 
@@ -37,7 +38,7 @@ def as_of_param(value: str | None) -> datetime | None:
 @require_safe
 @login_required
 def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     board = selectors.dashboard(period, access)
     context = {
         "period": period,
@@ -46,7 +47,7 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
         "aspect_chart": charts.comparison_chart(board, "aspect"),
         "domain_chart": charts.comparison_chart(board, "domain"),
         "can_snapshot": access.can(Capability.MANAGE_PERIOD),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "monitoring/dashboard.html", context)
 
@@ -54,7 +55,7 @@ def dashboard(request: HttpRequest, period_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def history(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     result = selectors.period_history(period, access)
     context = {
         "period": period,
@@ -62,7 +63,7 @@ def history(request: HttpRequest, period_id: int) -> HttpResponse:
         "history_chart": charts.history_chart(result),
         "snapshot_chart": charts.snapshot_chart(result),
         "can_snapshot": access.can(Capability.MANAGE_PERIOD),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "monitoring/history.html", context)
 
@@ -81,16 +82,17 @@ def institution_history(request: HttpRequest, institution_id: int) -> HttpRespon
 
 
 @require_safe
+@old_query_names("pada")
 @login_required
 def forecast(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
-    result = selectors.forecast(period, access, as_of=as_of_param(request.GET.get("pada")))
+    period, access = navigation.period_or_404(request.user, period_id)
+    result = selectors.forecast(period, access, as_of=as_of_param(request.GET.get("as_of")))
     context = {
         "period": period,
         "forecast": result,
         "instrument": result.instrument,
         "forecast_chart": charts.forecast_chart(result),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "monitoring/forecast.html", context)
 

@@ -19,7 +19,6 @@ from monev.planning import selectors, services
 from monev.planning.models import ActionItem, Plan
 
 router = Router(tags=["planning"])
-C = Capability
 
 LEVELS = Field(
     description='indicator number -> level, e.g. {"1": "4", "35.1": "2.5"}; '
@@ -317,7 +316,9 @@ def _item_after(item: ActionItem) -> dict:
 )
 def item_done(request, item_id: Id, payload: DoneIn | None = None):
     """Mark an action item done: its unit's operator or the koordinator."""
-    item, _period, _access = selectors.action_item_for(request.auth, item_id, C.EDIT_ANSWER)
+    item, _period, _access = selectors.action_item_for(
+        request.auth, item_id, Capability.EDIT_ANSWER
+    )
     version = payload.version if payload else None
     item = services.action_item_complete(
         actor=request.auth, item_id=item.pk, expected_version=version
@@ -332,7 +333,9 @@ def item_done(request, item_id: Id, payload: DoneIn | None = None):
 )
 def item_reassign(request, item_id: Id, payload: ReassignIn):
     """Give the action item to another unit of the institution. Koordinator or admin."""
-    item, _period, _access = selectors.action_item_for(request.auth, item_id, C.MANAGE_PERIOD)
+    item, _period, _access = selectors.action_item_for(
+        request.auth, item_id, Capability.MANAGE_PERIOD
+    )
     item = services.action_item_reassign(
         actor=request.auth,
         item_id=item.pk,

@@ -1,24 +1,6 @@
 """Reminders by email: which units' operators hear about which overdue or soon-due items, the
-koordinator's daily digest, and sending them so that nothing is sent twice in a day.
-
-What is due:
-- an open action item of a period's active plan, by its due date, for its unit;
-- an answer still draft or returned (dikembalikan), for each of its responsible units, by the
-  period's deadline: the self-assessment close, else the evidence deadline (the same deadline
-  the period overview flags answers "overdue" by).
-
-An item is reminded when it is overdue (every day until it is done or submitted), due today,
-or due in exactly one of the lead days (MONEV_REMINDER_LEAD_DAYS, default 7, 3 and 1 days
-before). Every active user with an operator membership for the unit gets ONE email per run
-listing all their items, grouped as overdue / due today / due soon. Each koordinator gets one
-digest a day of their institutions: per period and unit, the action items overdue and due
-within the longest lead time, and the answers not yet submitted.
-
-Days are calendar days in the server's time zone (TIME_ZONE). A ReminderSent row per (kind,
-recipient, item, day) is written in the same transaction as the email is sent; if sending fails
-the transaction is rolled back, so the next run sends it again. Users without an email address
-are skipped and counted.
-"""
+koordinator's daily digest, and sending them so that nothing is sent twice in a day
+(docs/planning.md, "Reminders")."""
 
 from __future__ import annotations
 
@@ -38,8 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.models import Membership, Role, Unit
 from monev.planning.models import ActionItem, Plan, ReminderSent
 

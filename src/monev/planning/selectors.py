@@ -13,17 +13,17 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monev.core import planner
 from monev.core.engine import ScoringInputError, WhatIf, what_if
 from monev.core.model import Instrument, ScoredItem
 from monev.core.numbers import NotExact, parse_decimal
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Forbidden, InvalidInput, NotFound
 from monev.planning.models import ActionItem, EffortOverride, Plan
-from monev.planning.services import default_effort, step_levels
 
 
 def active_plan(period: Period) -> Plan | None:
@@ -49,18 +49,20 @@ def _visible_answer_ids(period: Period, access: Access) -> set[int] | None:
 
 
 def action_item_for(
-    user, item_id: int, capability: Capability | None = None
+    user, item_id: int, capability: Capability | None = None, *, lock: bool = False
 ) -> tuple[ActionItem, Period, Access]:
     """The action item with its period and the user's access there. The query reads only the
     institutions in the user's scope, so another institution's item is never loaded: it is
     NotFound with the message of a missing id (its existence is not revealed). An operator
-    sees only the items of their units (the item's unit or one responsible for its answer),
-    the same as the services. Forbidden unless the user may do `capability` on the item's
-    answer (when given). Two queries; a third for an operator whose unit is not the item's."""
+    sees only the items of their units (the item's unit or one responsible for its answer).
+    Forbidden unless the user may do `capability` on the item's answer (when given). With
+    `lock` (the services, in their transaction) the item's row is locked for update. Two
+    queries; a third for an operator whose unit is not the item's."""
     missing = NotFound(_("Action item not found."))
     scope = institutions_in_scope(user)
+    items = ActionItem.objects.select_for_update(of=("self",)) if lock else ActionItem.objects
     item = (
-        ActionItem.objects.filter(pk=item_id, plan__period__institution__in=scope)
+        items.filter(pk=item_id, plan__period__institution__in=scope)
         .select_related(
             "plan__period__institution", "plan__period__previous", "answer", "unit", "done_by"
         )
@@ -153,6 +155,18 @@ class EffortRow:
     @property
     def effort(self) -> Decimal:
         return self.default if self.override is None else self.override
+
+
+def default_effort(instrument: Instrument, number: str, to_level: int) -> Decimal:
+    """The instrument's default effort of the step reaching `to_level` (by indicator kind)."""
+    item = instrument.items_by_number[number]
+    kind = instrument.indicators_by_number[item.indicator].kind
+    return planner.default_effort(kind, to_level)
+
+
+def step_levels(instrument: Instrument) -> range:
+    """The levels a step can reach: one above the scale minimum up to the maximum."""
+    return range(instrument.scale.min + 1, instrument.scale.max + 1)
 
 
 def effort_rows(period: Period, instrument: Instrument | None = None) -> list[EffortRow]:
@@ -264,3 +278,9 @@ def what_if_view(
 
 def today() -> date:
     return timezone.localdate()
+
+
+def plan_tab(period: Period, access: Access) -> bool:
+    """The period's "Rencana" tab, the plan and the what-if page (evaluations.hooks.period_tabs):
+    every member."""
+    return bool(access)

@@ -16,15 +16,16 @@ from monev.core import planner
 from monev.core.engine import score_problem
 from monev.core.model import Instrument
 from monev.core.numbers import decimal_places, exact_str
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.services.periods import period_get
-from monev.institutions.access import access_for, institution_for_user, require
+from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Capability
 from monev.instruments.external_indices import imported_refusal
-from monev.lib.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
 from monev.planning.models import ActionItem, EffortOverride, Plan
+from monev.planning.selectors import action_item_for, step_levels
 
 MAX_EFFORT = Decimal("99999999.99")
 
@@ -39,18 +40,6 @@ def _managed_period(actor, period_id: int, *, lock: bool = False) -> Period:
 
 
 # --- efforts ---------------------------------------------------------------------------------
-
-
-def default_effort(instrument: Instrument, number: str, to_level: int) -> Decimal:
-    """The instrument's default effort of the step reaching `to_level` (by indicator kind)."""
-    item = instrument.items_by_number[number]
-    kind = instrument.indicators_by_number[item.indicator].kind
-    return planner.default_effort(kind, to_level)
-
-
-def step_levels(instrument: Instrument) -> range:
-    """The levels a step can reach: one above the scale minimum up to the maximum."""
-    return range(instrument.scale.min + 1, instrument.scale.max + 1)
 
 
 def _effort_problem(instrument: Instrument, number: str, to_level, effort) -> str | None:
@@ -335,25 +324,10 @@ def _action_items(plan, steps, answers, owners, now) -> list[ActionItem]:
 # --- action items ----------------------------------------------------------------------------
 
 
-def _item_for(actor, item_id: int, capability: Capability):
-    """The action item, locked, if `actor` may do `capability` on its answer (or, for an
-    operator, the item is their unit's). NotFound where the actor may not see it."""
-    item = (
-        ActionItem.objects.select_for_update(of=("self",))
-        .select_related("plan__period", "answer", "unit")
-        .filter(pk=item_id)
-        .first()
-    )
-    if item is None:
-        raise NotFound(_("Action item not found."))
-    access = access_for(actor, item.plan.period.institution_id)
-    unit_ids = set(item.answer.unit_links.values_list("unit_id", flat=True))
-    if item.unit_id:
-        unit_ids.add(item.unit_id)
-    if not access or (access.is_operator_only and not access.unit_ids & unit_ids):
-        raise NotFound(_("Action item not found."))
-    if not access.can_on_answer(capability, unit_ids):
-        raise Forbidden(_("Your role does not allow this on this action item."))
+def _item_for(actor, item_id: int, capability: Capability) -> ActionItem:
+    """The action item, locked, if `actor` may do `capability` on its answer: read through
+    the getter of pages and API, which fetches only what the actor may see (NotFound else)."""
+    item, _period, _access = action_item_for(actor, item_id, capability, lock=True)
     return item
 
 

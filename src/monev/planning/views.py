@@ -11,15 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from monev.evaluations import navigation
 from monev.evaluations import selectors as evaluation_selectors
-from monev.evaluations import view_helpers as vh
-from monev.evaluations.instruments import instrument_of
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.permissions import Capability
 from monev.lib.errors import DomainError, Forbidden, InvalidInput, NotFound
+from monev.lib.http import invalid, is_htmx
 from monev.planning import forms, selectors, services
 from monev.planning.models import ActionItem
 
-C = Capability
 LEVEL_PREFIX = "level-"
 
 
@@ -39,9 +39,9 @@ def _posted_levels(request: HttpRequest) -> dict[str, str]:
 def what_if(request: HttpRequest, period_id: int) -> HttpResponse:
     """Change levels and see the new index at once (HTMX on every change; the button without
     JavaScript). Nothing is saved."""
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     raw = _posted_levels(request) if request.method == "POST" else {}
-    context = {"period": period, "tabs": vh.period_tabs(period, access), "error": None}
+    context = {"period": period, "tabs": navigation.period_tabs(period, access), "error": None}
     status = 200
     try:
         view = selectors.what_if_view(period, access, selectors.parse_changes(raw))
@@ -51,7 +51,7 @@ def what_if(request: HttpRequest, period_id: int) -> HttpResponse:
         for row in view.rows:
             row.shown = raw.get(row.item.number, row.shown)
     context |= {"view": view, "result": view.result, "instrument": view.instrument}
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return render(request, "planning/_what_if_result.html", context, status=status)
     return render(request, "planning/what_if.html", context, status=status)
 
@@ -70,7 +70,7 @@ def _render_plan(request, period, access, *, form=None, status=200, error=None):
     view = selectors.plan_view(period, access)
     instrument = instrument_of(period)
     units = evaluation_selectors.institution_units(period.institution)
-    can_manage = access.can(C.MANAGE_PERIOD)
+    can_manage = access.can(Capability.MANAGE_PERIOD)
     if form is None and can_manage:
         form = _plan_form(period, instrument, units, view.plan)
     context = {
@@ -80,10 +80,10 @@ def _render_plan(request, period, access, *, form=None, status=200, error=None):
         "form": form,
         "error": error,
         "can_manage": can_manage,
-        "can_complete": access.can(C.EDIT_ANSWER),
+        "can_complete": access.can(Capability.EDIT_ANSWER),
         "units": units,
         "deadline": services.evidence_deadline(period),
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "planning/plan.html", context, status=status)
 
@@ -91,20 +91,20 @@ def _render_plan(request, period, access, *, form=None, status=200, error=None):
 @require_http_methods(["GET", "HEAD"])
 @login_required
 def plan_page(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     return _render_plan(request, period, access)
 
 
 @require_POST
 @login_required
 def plan_compute(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id, C.MANAGE_PERIOD)
+    period, access = navigation.period_or_404(request.user, period_id, Capability.MANAGE_PERIOD)
     instrument = instrument_of(period)
     units = evaluation_selectors.institution_units(period.institution)
     form = _plan_form(period, instrument, units, None, request.POST)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         parameters = form.parameters()
         plan = services.plan_create(actor=request.user, period_id=period.pk, **parameters)
     except DomainError as error:
@@ -137,8 +137,8 @@ def _item_response(
     context = {
         "item": item,
         "period": period,
-        "can_manage": access.can(C.MANAGE_PERIOD),
-        "can_complete": access.can(C.EDIT_ANSWER),
+        "can_manage": access.can(Capability.MANAGE_PERIOD),
+        "can_complete": access.can(Capability.EDIT_ANSWER),
         "units": evaluation_selectors.institution_units(period.institution),
         "error": error,
         "notice": notice,
@@ -149,7 +149,7 @@ def _item_response(
 @require_POST
 @login_required
 def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, period, access = selectors.action_item_for(request.user, item_id, C.EDIT_ANSWER)
+    item, period, access = selectors.action_item_for(request.user, item_id, Capability.EDIT_ANSWER)
     form = forms.DoneForm(request.POST)
     version = form.cleaned_data.get("version") if form.is_valid() else None
     try:
@@ -157,10 +157,10 @@ def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
             actor=request.user, item_id=item.pk, expected_version=version
         )
     except DomainError as error:
-        if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
+        if isinstance(error, NotFound | Forbidden) or not is_htmx(request):
             raise
         return _item_response(request, item, period, access, status=error.status, error=error)
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return _item_response(request, item, period, access, notice=_("Done."))
     messages.success(request, _("Action item done."))
     return _back(request, redirect("planning:plan", period_id=period.pk))
@@ -169,13 +169,15 @@ def item_done(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
-    item, period, access = selectors.action_item_for(request.user, item_id, C.MANAGE_PERIOD)
+    item, period, access = selectors.action_item_for(
+        request.user, item_id, Capability.MANAGE_PERIOD
+    )
     form = forms.ReassignForm(
         request.POST, units=evaluation_selectors.institution_units(period.institution)
     )
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         item = services.action_item_reassign(
             actor=request.user,
             item_id=item.pk,
@@ -183,10 +185,10 @@ def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
             expected_version=form.cleaned_data.get("version"),
         )
     except DomainError as error:
-        if isinstance(error, NotFound | Forbidden) or not vh.is_htmx(request):
+        if isinstance(error, NotFound | Forbidden) or not is_htmx(request):
             raise
         return _item_response(request, item, period, access, status=error.status, error=error)
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return _item_response(request, item, period, access, notice=_("Unit changed."))
     messages.success(request, _("Responsible unit changed."))
     return redirect("planning:plan", period_id=period.pk)
@@ -198,9 +200,9 @@ def item_reassign(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def efforts(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     rows = selectors.effort_rows(period)
-    can_manage = access.can(C.MANAGE_PERIOD)
+    can_manage = access.can(Capability.MANAGE_PERIOD)
     initial = forms.EffortsForm.initial_from(rows)
     status, error = 200, None
     if request.method == "POST":
@@ -209,7 +211,7 @@ def efforts(request: HttpRequest, period_id: int) -> HttpResponse:
         form = forms.EffortsForm(request.POST, rows=rows, initial=initial)
         try:
             if not form.is_valid():
-                raise vh.invalid(form)
+                raise invalid(form)
             changed = services.efforts_set(
                 actor=request.user, period_id=period.pk, efforts=form.changes()
             )
@@ -228,6 +230,6 @@ def efforts(request: HttpRequest, period_id: int) -> HttpResponse:
         "rows": form.bound_rows(),
         "can_manage": can_manage,
         "error": error,
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "planning/efforts.html", context, status=status)

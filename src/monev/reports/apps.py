@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "monev.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from monev.evaluations import hooks
+        from monev.reports.selectors import reports_tab
+
+        hooks.period_tabs.register("reports", reports_tab)

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.engine import Result, score_items
 from monev.core.model import Instrument
 from monev.evaluations.fields import exact_value
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AssessorPass, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.stages import instrument_headline, stage_values
 from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import Access, Capability

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monev.evaluations.models import Period
+from monev.institutions.permissions import Access
 from monev.reports.institutions import viewable_institution_ids
 
 
@@ -16,3 +17,9 @@ def recap_choices(user) -> list[tuple[int, str]]:
         .order_by("-year", "instrument_id")
     )
     return [(year, instrument_id) for year, instrument_id in pairs]
+
+
+def reports_tab(period: Period, access: Access) -> bool:
+    """The period's "Laporan" tab, its Excel and PDF downloads (evaluations.hooks.period_tabs):
+    every member."""
+    return bool(access)

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from monev.evaluations import view_helpers as vh
+from monev.evaluations import navigation
 from monev.lib.downloads import bytes_download
 from monev.lib.errors import InvalidInput
+from monev.lib.params import old_query_names
 from monev.reports import exports, institutions, selectors
 from monev.reports.exports import ExportFile
 
@@ -23,11 +24,11 @@ def file_response(exported: ExportFile) -> HttpResponse:
 @require_safe
 @login_required
 def period_reports(request: HttpRequest, period_id: int) -> HttpResponse:
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     available = [e for e in exports.EXPORTS.values() if access.can(e.capability)]
     context = {
         "period": period,
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
         "workbooks": [(e, e.filename(period)) for e in available if e.is_workbook],
         "pdf_exports": [e for e in available if not e.is_workbook],
         "operator_only": access.is_operator_only,
@@ -41,15 +42,16 @@ def period_reports(request: HttpRequest, period_id: int) -> HttpResponse:
 def period_download(request: HttpRequest, period_id: int, kind: str) -> HttpResponse:
     """Any export of the registry, by kind (the PDFs too: reports:report_pdf and
     reports:summary_pdf are this view with the kind fixed)."""
-    period, access = vh.period_or_404(request.user, period_id)
+    period, access = navigation.period_or_404(request.user, period_id)
     return file_response(exports.export_period(period, access, kind))
 
 
 def _asked(request: HttpRequest) -> tuple[str, str]:
-    return request.GET.get("tahun", "").strip(), request.GET.get("instrumen", "").strip()
+    return request.GET.get("year", "").strip(), request.GET.get("instrument", "").strip()
 
 
 @require_safe
+@old_query_names("tahun", "instrumen")
 @login_required
 def institutions_page(request: HttpRequest) -> HttpResponse:
     """Choose a year and an instrument; see the ranking of the institutions one may view,
@@ -72,6 +74,7 @@ def institutions_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@old_query_names("tahun", "instrumen")
 @login_required
 def institutions_download(request: HttpRequest) -> HttpResponse:
     year, instrument_id = _asked(request)

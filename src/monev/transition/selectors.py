@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.crosswalk import CROSSWALK_DIR, Crosswalk, Entry, find_crosswalk
 from monev.core.model import Indicator, Instrument
 from monev.evaluations import selectors as evaluation_selectors
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evidence.models import EvidenceLink
 from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.permissions import Access, Capability
@@ -149,19 +149,28 @@ def period_for_transition(user, period_id: int, *, not_found=None) -> tuple[Peri
 
 
 def suggestion_for(
-    user, suggestion_id: int, *, period_id: int | None = None
+    user, suggestion_id: int, *, period_id: int | None = None, lock: bool = False
 ) -> tuple[CrosswalkSuggestion, Period, Access]:
     """The suggestion with its period and the user's access there. The query reads only the
     institutions in the user's scope (and, with `period_id`, that period's suggestions), so
     another institution's suggestion is never loaded: it is NotFound with the message of a
-    missing id. Forbidden unless the user is its institution's coordinator. Two queries."""
+    missing id. Forbidden unless the user is its institution's coordinator. With `lock` (the
+    services, in their transaction) the suggestion's row is locked for update. Two queries."""
     scope = {"period__institution__in": institutions_in_scope(user)}
     if period_id is not None:
         scope["period_id"] = period_id
+    rows = CrosswalkSuggestion.objects
+    if lock:
+        rows = rows.select_for_update(of=("self",))
     suggestion = (
-        CrosswalkSuggestion.objects.filter(pk=suggestion_id, **scope)
+        rows.filter(pk=suggestion_id, **scope)
         .select_related(
-            "period__institution", "period__previous", "evidence", "source_answer", "decided_by"
+            "period__institution",
+            "period__previous",
+            "source_period",
+            "evidence",
+            "source_answer",
+            "decided_by",
         )
         .first()
     )

@@ -21,13 +21,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.services import answer_save
 from monev.evaluations.services.common import answer_state
 from monev.evidence.models import EvidenceLink
 from monev.evidence.services import evidence_link
-from monev.lib.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
 from monev.transition import selectors
 from monev.transition.models import CrosswalkSuggestion
 
@@ -159,16 +159,10 @@ def suggestions_generate(*, actor, period_id: int) -> Generated:
 
 
 def _suggestion_for_change(actor, suggestion_id: int, period_id: int | None = None):
-    suggestion = (
-        CrosswalkSuggestion.objects.select_for_update(of=("self",))
-        .select_related("period", "source_period", "source_answer")
-        .filter(pk=suggestion_id)
-        .first()
-    )
-    if suggestion is None or (period_id is not None and suggestion.period_id != period_id):
-        raise NotFound(_("Suggestion not found."))
-    selectors.period_for_transition(
-        actor, suggestion.period_id, not_found=_("Suggestion not found.")
+    """The pending suggestion, locked, read through the getter of pages and API: only what
+    the actor may see is fetched (NotFound else), Forbidden unless they decide there."""
+    suggestion, _period, _access = selectors.suggestion_for(
+        actor, suggestion_id, period_id=period_id, lock=True
     )
     if suggestion.state != State.PENDING:
         raise InvalidTransition(

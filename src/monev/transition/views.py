@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from monev.evaluations import view_helpers as vh
+from monev.evaluations import navigation
 from monev.lib.errors import DomainError, Forbidden, NotFound
+from monev.lib.http import invalid, is_htmx
 from monev.transition import selectors, services
 from monev.transition.models import CrosswalkSuggestion
 
@@ -36,7 +37,7 @@ def _context(period, access, *, error=None, error_indicator=None):
         "default_level": services.DEFAULT_LEVEL,
         "error": error,
         "error_indicator": error_indicator,
-        "tabs": vh.period_tabs(period, access),
+        "tabs": navigation.period_tabs(period, access),
     }
 
 
@@ -82,7 +83,7 @@ def _group_response(
 
 
 def _decided(request, period, access, indicator, notice, error=None, status=200):
-    if vh.is_htmx(request):
+    if is_htmx(request):
         return _group_response(
             request, period, access, indicator, status=status, error=error, notice=notice
         )
@@ -101,7 +102,7 @@ def accept(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     evidence = suggestion.kind == CrosswalkSuggestion.Kind.EVIDENCE
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         services.suggestion_accept(
             actor=request.user,
             suggestion_id=suggestion.pk,
@@ -123,7 +124,7 @@ def reject(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         services.suggestion_reject(
             actor=request.user, suggestion_id=suggestion.pk, reason=form.cleaned_data["reason"]
         )
@@ -141,7 +142,7 @@ def accept_indicator(request: HttpRequest, period_id: int, indicator: str) -> Ht
     form = DecisionForm(request.POST)
     try:
         if not form.is_valid():
-            raise vh.invalid(form)
+            raise invalid(form)
         count = services.suggestions_accept_indicator(
             actor=request.user,
             period_id=period.pk,

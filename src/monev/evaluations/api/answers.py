@@ -41,6 +41,16 @@ from monev.lib.api_schemas import (
 # --- answers ---------------------------------------------------------------------------------
 
 
+def _answer_step(service, request, answer_id: int, payload, **fields) -> dict:
+    """A write on the answer from the version the caller read (`payload.version`; 409 if
+    someone wrote since): the service as the caller, then the answer's new state. `fields`:
+    what this step takes besides (the level, a note, a reason)."""
+    answer = service(
+        actor=request.auth, answer_id=answer_id, expected_version=payload.version, **fields
+    )
+    return state_out(answer)
+
+
 @answers_router.get(
     "/{answer_id}", response={200: AnswerDetailOut, **READ_ERRORS}, summary="Answer detail"
 )
@@ -77,14 +87,14 @@ def answer_save(request, answer_id: Id, payload: AnswerSaveIn):
     """Save the level and penjelasan. `version` is the one you read: if someone saved since,
     the answer is 409 with their saved state in `error.current`, and nothing is overwritten.
     Changing a submitted or verified answer sends it back to draft."""
-    answer = services.answer_save(
-        actor=request.auth,
-        answer_id=answer_id,
-        expected_version=payload.version,
+    return _answer_step(
+        services.answer_save,
+        request,
+        answer_id,
+        payload,
         level=payload.level,
         explanation=payload.explanation,
     )
-    return state_out(answer)
 
 
 @answers_router.post(
@@ -92,11 +102,7 @@ def answer_save(request, answer_id: Id, payload: AnswerSaveIn):
 )
 def answer_submit(request, answer_id: Id, payload: VersionIn):
     """Submit a draft or returned answer (diajukan) for the asesor internal's review."""
-    return state_out(
-        services.answer_submit(
-            actor=request.auth, answer_id=answer_id, expected_version=payload.version
-        )
-    )
+    return _answer_step(services.answer_submit, request, answer_id, payload)
 
 
 @answers_router.post(
@@ -104,11 +110,7 @@ def answer_submit(request, answer_id: Id, payload: VersionIn):
 )
 def answer_verify(request, answer_id: Id, payload: VersionIn):
     """Verify a submitted answer (asesor internal): its level becomes the verified level."""
-    return state_out(
-        services.answer_verify(
-            actor=request.auth, answer_id=answer_id, expected_version=payload.version
-        )
-    )
+    return _answer_step(services.answer_verify, request, answer_id, payload)
 
 
 @answers_router.post(
@@ -119,14 +121,7 @@ def answer_verify(request, answer_id: Id, payload: VersionIn):
 def answer_return(request, answer_id: Id, payload: ReturnIn):
     """Send a submitted or verified answer back to its unit (asesor internal); the note
     saying why is required and is added to the comments."""
-    return state_out(
-        services.answer_return(
-            actor=request.auth,
-            answer_id=answer_id,
-            expected_version=payload.version,
-            note=payload.note,
-        )
-    )
+    return _answer_step(services.answer_return, request, answer_id, payload, note=payload.note)
 
 
 @answers_router.post(
@@ -137,14 +132,7 @@ def answer_return(request, answer_id: Id, payload: ReturnIn):
 def answer_reopen(request, answer_id: Id, payload: ReopenIn):
     """Let an answer be edited again after the self-assessment closed (koordinator only);
     the reason is recorded."""
-    return state_out(
-        services.answer_reopen(
-            actor=request.auth,
-            answer_id=answer_id,
-            expected_version=payload.version,
-            reason=payload.reason,
-        )
-    )
+    return _answer_step(services.answer_reopen, request, answer_id, payload, reason=payload.reason)
 
 
 @answers_router.put(
@@ -175,9 +163,10 @@ def answer_comment(request, answer_id: Id, payload: CommentIn):
     summary="Record an external assessment",
 )
 def answer_pass(request, answer_id: Id, stage: StageName, payload: PassIn):  # type: ignore[valid-type]
-    """An asesor eksternal's level and notes at one stage: dokumen (document review) first,
-    then interviu, visitasi (optional) and final. Once the self-assessment is final mandiri.
-    `version` is 0 for a stage not judged yet."""
+    """An asesor eksternal's level and notes at one stage: document_review first, then
+    interview, visitation (optional) and final. Once the self-assessment is final mandiri.
+    `version` is 0 for a stage not judged yet. The old stage names dokumen, interviu and
+    visitasi are still accepted (deprecated)."""
     assessor_pass = services.assessor_pass_save(
         actor=request.auth,
         answer_id=answer_id,

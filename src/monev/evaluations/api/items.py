@@ -69,9 +69,9 @@ def item_sheet_out(sheet: selectors.ItemSheet) -> dict:
 )
 def answer_items_get(request, answer_id: Id, stage: StageName | None = None):  # type: ignore[valid-type]
     """Every evidence item of every level of the answer at one stage (pemdi-2026): its text,
-    status (otomatis_ditolak above a level not accepted), the reason for revision, the value
+    status (auto_rejected above a level not accepted), the reason for revision, the value
     the items give and the stage's level - and whether a directly entered level differs.
-    Without `stage`: the latest stage with judgements, else dokumen. Anyone who sees the
+    Without `stage`: the latest stage with judgements, else document_review. Anyone who sees the
     answer may read it; 422 for an instrument without item-level assessment (spbe-2020) or
     an indicator scored from another agency's index."""
     sheet, _access = selectors.item_sheet_for_user(request.auth, answer_id, stage)
@@ -84,8 +84,9 @@ def answer_items_get(request, answer_id: Id, stage: StageName | None = None):  #
     summary="Judge items",
 )
 def answer_items_put(request, answer_id: Id, stage: StageName, payload: ItemsIn):  # type: ignore[valid-type]
-    """Judge items of one answer at one stage in one call (asesor eksternal): diterima,
-    revisi (with `reason_kind`, and `reason` for lainnya) or belum (clears). The stage's level
+    """Judge items of one answer at one stage in one call (asesor eksternal): accepted,
+    revision (with `reason_kind`, and `reason` for other) or pending (clears); the old values
+    diterima, revisi, belum and the old reasons are still accepted (deprecated). The stage's level
     then follows the items unless it was entered directly (PUT .../passes/{stage}).
     `version` is the stage pass's version: a stale one answers 409 with the current pass in
     `error.current`. Problems answer 422 with one detail per item, located as

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from monev.evaluations.models import AssessorPass, Milestone, Period
+from monev.core.items import ItemStatus
+from monev.evaluations import legacy
+from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milestone, Period
 from monev.instruments.api import ScoreOut
 from monev.lib.api_schemas import (
     DateTimeIn,
@@ -15,11 +17,28 @@ from monev.lib.api_schemas import (
     InstitutionRefOut,
     UnitOut,
     ValueIn,
+    choice_in,
 )
 
 PeriodKind = Literal[tuple(Period.Kind.values)]  # type: ignore[valid-type]
 MilestoneKind = Literal[tuple(Milestone.Kind.values)]  # type: ignore[valid-type]
-StageName = Literal[tuple(AssessorPass.Stage.values)]  # type: ignore[valid-type]
+# Inputs naming a stage or an item's status also take the old Indonesian values (deprecated).
+StageName = choice_in(AssessorPass.Stage.values, legacy.STAGES, what="stage")
+ItemStatusIn = choice_in(
+    [*ItemJudgement.Status.values, ItemStatus.PENDING],
+    {old: new for old, new in legacy.ITEM_STATUSES.items() if new != ItemStatus.AUTO_REJECTED},
+    what="status",
+    description="pending clears the judgement",
+)
+ReasonKindIn = choice_in(
+    ["", *ItemJudgement.Reason.values],
+    legacy.REASONS,
+    what="reason_kind",
+    description="required with revision",
+)
+ItemStatusOut = Literal[tuple(status.value for status in ItemStatus)]  # type: ignore[valid-type]
+AnswerStatusOut = Literal[tuple(Answer.Status.values)]  # type: ignore[valid-type]
+StageOut = Literal[tuple(AssessorPass.Stage.values)]  # type: ignore[valid-type]
 
 LEVEL_EXAMPLES = ["3"]
 VERSION = Field(description="the version you read; a stale one answers 409", examples=[2])
@@ -80,7 +99,7 @@ class AnswerRowOut(Schema):
     indicator: str = Field(description="the indicator the item belongs to")
     name: str
     aspect: str
-    status: str
+    status: AnswerStatusOut  # type: ignore[valid-type]
     status_label: str
     level: str | None
     verified_level: str | None
@@ -134,7 +153,7 @@ class CommentOut(Schema):
 
 
 class PassOut(Schema):
-    stage: str
+    stage: StageOut  # type: ignore[valid-type]
     stage_label: str
     level: str
     computed_level: str | None = Field(
@@ -158,7 +177,7 @@ class AnswerStateOut(Schema):
     id: int
     period_id: int
     number: str
-    status: str
+    status: AnswerStatusOut  # type: ignore[valid-type]
     status_label: str
     level: str | None
     verified_level: str | None
@@ -309,12 +328,14 @@ class ItemOut(Schema):
     position: int = Field(description="the item's index at its level, from 0")
     number: str = Field(description="level.item, from 1", examples=["1.2"])
     text: str
-    status: Literal["belum", "diterima", "revisi", "otomatis_ditolak"] = Field(
-        description="as shown: otomatis_ditolak when a level below is not accepted"
+    status: ItemStatusOut = Field(  # type: ignore[valid-type]
+        description="as shown: auto_rejected when a level below is not accepted"
     )
     status_label: str
     judged: str = Field(description="what the assessor stored ('' when not judged)")
-    reason_kind: str = Field(description="tidak_tepat | belum_diunggah | lainnya, for revisi")
+    reason_kind: str = Field(
+        description="not_appropriate | not_uploaded | other, for revision ('' otherwise)"
+    )
     reason: str
     reason_text: str = Field(description="the reason as the institution reads it")
     assessor: str | None
@@ -338,9 +359,11 @@ class ItemRuleOut(Schema):
 class ItemSheetOut(Schema):
     answer_id: int
     number: str
-    stage: str
+    stage: StageOut  # type: ignore[valid-type]
     stage_label: str
-    stages_judged: list[str] = Field(description="stages with item judgements, in order")
+    stages_judged: list[StageOut] = Field(  # type: ignore[valid-type]
+        description="stages with item judgements, in order"
+    )
     version: int = Field(description="the stage pass's version (0 if none); send it with PUT")
     computed_level: str = Field(description="the value the items give now, to two places")
     computed_level_exact: str = Field(
@@ -365,14 +388,10 @@ class ItemSheetOut(Schema):
 class ItemIn(Schema):
     level: int = Field(examples=[1])
     position: int = Field(ge=0, description="the item's index at its level, from 0", examples=[0])
-    status: Literal["diterima", "revisi", "belum"] = Field(
-        description="belum clears the judgement", examples=["revisi"]
-    )
-    reason_kind: Literal["", "tidak_tepat", "belum_diunggah", "lainnya"] = Field(
-        "", description="required with revisi", examples=["tidak_tepat"]
-    )
+    status: ItemStatusIn = Field(examples=["revision"])  # type: ignore[valid-type]
+    reason_kind: ReasonKindIn = Field("", examples=["not_appropriate"])  # type: ignore[valid-type]
     reason: str = Field(
-        "", max_length=1000, description="required with lainnya", examples=["Belum ditetapkan."]
+        "", max_length=1000, description="required with other", examples=["Belum ditetapkan."]
     )
 
 

@@ -10,8 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Instrument
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, Milestone
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.access import access_for
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Conflict, DeadlinePassed, Forbidden, NotFound

@@ -29,7 +29,7 @@ from monev.lib.errors import Forbidden, InvalidInput, InvalidTransition
 Stage = AssessorPass.Stage
 Status = ItemJudgement.Status
 Reason = ItemJudgement.Reason
-PENDING = ItemStatus.PENDING.value  # "belum": clears a judgement
+PENDING = ItemStatus.PENDING.value  # clears a judgement
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class ItemDecision:
 
     level: int
     position: int
-    status: str  # diterima | revisi | belum (clears the judgement)
-    reason_kind: str = ""  # for revisi: tidak_tepat | belum_diunggah | lainnya
-    reason: str = ""  # the assessor's words; required with `lainnya`
+    status: str  # accepted | revision | pending (clears the judgement)
+    reason_kind: str = ""  # for revision: not_appropriate | not_uploaded | other
+    reason: str = ""  # the assessor's words; required with `other`
 
 
 def indicator_of(instrument: Instrument, answer: Answer) -> Indicator:
@@ -253,7 +253,8 @@ def items_judge(
 
 
 def _describe(state) -> str | None:
-    """An item's judgement as the audit history shows it: "revisi (tidak_tepat: ...)"."""
+    """An item's judgement as the audit event keeps it: "revision (not_appropriate: ...)"
+    (the history shows it in words: monev.evaluations.history)."""
     if state is None:
         return None
     status, reason_kind, reason = state

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from monev.audit.services import audit_record
 from monev.core.engine import score_problem
 from monev.evaluations import hooks
-from monev.evaluations.instruments import instrument_of, resolve_instrument
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
+from monev.evaluations.period_instrument import instrument_of, resolve_instrument
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability

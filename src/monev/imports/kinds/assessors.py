@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from monev.accounts.models import User
 from monev.assignments import services as assignment_services
 from monev.assignments.models import AssessorAssignment
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.kinds.evaluator import institution_and_year, institutions_by_code
 from monev.imports.report import Action, Report

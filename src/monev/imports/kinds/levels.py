@@ -13,8 +13,8 @@ from monev.core.engine import value_problem
 from monev.core.model import ValueType
 from monev.core.numbers import ExactDecimal, NotExact, parse_value, value_text
 from monev.evaluations import services
-from monev.evaluations.instruments import instrument_of
 from monev.evaluations.models import Answer, AnswerUnit
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.services.common import self_assessment_window
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.parsing import parse_decimal

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.core.engine import score_problem
 from monev.evaluations import services as evaluation_services
-from monev.evaluations.instruments import resolve_instrument
 from monev.evaluations.models import Milestone, Period
+from monev.evaluations.period_instrument import resolve_instrument
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.kinds.evaluator import institution_and_year, institutions_by_code
 from monev.imports.parsing import parse_decimal

@@ -128,5 +128,6 @@ def _legend(y: int, has_last_year: bool, last_year: int | None, has_target: bool
 
 
 def comparison_bars(comparisons) -> list[Bar]:
-    """Bars from the dashboard's domain or aspect comparisons (monitoring.selectors)."""
+    """Bars from the dashboard's domain or aspect comparisons (a Comparison of
+    monev.monitoring.selectors.period_dashboard)."""
     return [Bar(f"{c.code} {c.name}", c.score, c.last_year) for c in comparisons]

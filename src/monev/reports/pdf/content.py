@@ -17,7 +17,8 @@ from monev.core.engine import Gap
 from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
 from monev.evaluations.selectors import AnswerRow
 from monev.institutions.permissions import Access
-from monev.monitoring.selectors import Comparison, Dashboard, dashboard
+from monev.monitoring.selectors import Dashboard, dashboard
+from monev.monitoring.selectors.period_dashboard import Comparison
 from monev.planning.models import ActionItem
 from monev.planning.selectors import PlanView, plan_view
 

@@ -8,15 +8,16 @@ from django import template
 from django.utils.formats import number_format
 
 from monev.core.numbers import display_value
+from monev.evaluations.models import Answer
 
 register = template.Library()
 
 STATUS_CLASSES = {
-    "draft": "badge",
-    "diajukan": "badge badge-info",
-    "dikembalikan": "badge badge-warn",
-    "diverifikasi": "badge badge-ok",
-    "final_mandiri": "badge badge-final",
+    Answer.Status.DRAFT: "badge",
+    Answer.Status.SUBMITTED: "badge badge-info",
+    Answer.Status.RETURNED: "badge badge-warn",
+    Answer.Status.VERIFIED: "badge badge-ok",
+    Answer.Status.FINAL: "badge badge-final",
 }
 
 
@@ -51,7 +52,7 @@ def get(mapping, key):
 def provisional_instrument(period) -> bool:
     """Whether the period's instrument is provisional (pemdi-2026): every page of the period
     says so beside its name. Read from the file catalogue, no query."""
-    from monev.evaluations.instruments import instrument_of
+    from monev.evaluations.period_instrument import instrument_of
     from monev.instruments.selectors import InstrumentNotFound
 
     try:
