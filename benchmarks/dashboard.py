@@ -4,7 +4,8 @@ links, 4 snapshots, a year of audit events and the published history.
 Everything happens in a throwaway database (see benchmarks/overview.py, whose builder this
 reuses): created, migrated and dropped here; the real database is never touched. The page is
 fetched through Django's test client, logged in as the koordinator, and timed over 50
-requests after a warm-up. The issue's target: under 150 ms median, with a constant number of
+requests after a warm-up, interleaved with as many of the benchmark floor (benchmarks/floor.py).
+The issue's targets: under 150 ms median, at most 4 x the floor, with a constant number of
 SQL queries.
 
 `dashboard` measures that institution alone in its database. `dashboard-national` measures
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from benchmarks import Progress, Row, benchmark, national, seconds
+from benchmarks import Progress, Row, benchmark, floor, national, seconds
 from benchmarks.overview import WARM_UP, _django, build, percentile, throwaway_database
 
 REQUESTS = 50
@@ -87,6 +88,8 @@ class Measured:
     timings: list[float]  # ms
     queries: list[tuple[float, str, object]]  # (ms, sql, params) of one request
     page_kb: float
+    floor_timings: list[float]  # ms, the benchmark floor's, interleaved with the page's
+    floor_queries: int
 
     @property
     def median(self) -> float:
@@ -101,7 +104,8 @@ class Measured:
 
 
 def _measure(period, koordinator, label: str) -> Measured:
-    """Warm up, count and time the queries of one request, then time REQUESTS requests."""
+    """Warm up, count and time the queries of one request, then time REQUESTS requests, each
+    followed by one of the benchmark floor (benchmarks/floor.py)."""
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -125,15 +129,10 @@ def _measure(period, koordinator, label: str) -> Measured:
     with connection.execute_wrapper(count):
         response = client.get(url)
     page_kb = len(response.content) / 1024
-    timings = []
-    progress = Progress(label, REQUESTS)
-    for number in range(1, REQUESTS + 1):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        progress.update(number)
+    progress = Progress(f"{label} and the floor", REQUESTS)
+    timings, floor_timings = floor.time_page_and_floor(client, url, REQUESTS, WARM_UP, progress)
     progress.finish()
-    return Measured(timings, queries, page_kb)
+    return Measured(timings, queries, page_kb, floor_timings, floor.floor_queries(client))
 
 
 def _explain(measured: Measured) -> None:
@@ -163,6 +162,13 @@ def _figures(measured: Measured, what: str) -> list[Row]:
             str(len(measured.queries)),
             f"{sum(q[0] for q in measured.queries):.1f} ms in the database",
         ),
+        *(
+            (f"{measure}, {what}", value, note)
+            for measure, value, note in floor.ratio_rows(
+                "", measured.timings, measured.floor_timings, page_median=False
+            )
+        ),
+        (f"floor SQL queries, {what}", str(measured.floor_queries), "the session and the user"),
     ]
 
 

@@ -11,7 +11,9 @@ before. Written with bulk_create in a throwaway database (benchmarks.overview), 
 
 `measure()` builds the first 61 institutions, counts each page's SQL queries, grows the round
 to 615, counts again (the counts must be equal), then times each page over REQUESTS requests
-after a warm-up through Django's test client, logged in as a national evaluator.
+after a warm-up through Django's test client, logged in as a national evaluator, interleaved
+with as many requests of the benchmark floor (benchmarks/floor.py): each page's median is
+also given as a ratio to the floor's, measured alongside it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from benchmarks import Progress, Row
+from benchmarks import Progress, Row, floor
 from benchmarks.national import KINDS, SEED, analyze
 from benchmarks.overview import percentile
 
@@ -261,6 +263,7 @@ def measure(pages: dict[str, str], about: str) -> list[Row]:
         total = Institution.objects.count()
         rows.append(("database", vendor, "throwaway test database, dropped after the run"))
         rows.append(("institutions", f"{total}", about))
+        rows.append(("floor: SQL queries", str(floor.floor_queries(client)), "session and user"))
         for label, url in urls.items():
             started = time.perf_counter()
             client.get(url)
@@ -273,13 +276,10 @@ def measure(pages: dict[str, str], about: str) -> list[Row]:
                     f"{label}: {small[label]} SQL queries with {SMALL} institutions, "
                     f"{large} with {total}"
                 )
-            timings = []
-            progress = Progress(f"timing {label}", REQUESTS)
-            for number in range(1, REQUESTS + 1):
-                started = time.perf_counter()
-                client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-                progress.update(number)
+            progress = Progress(f"timing {label} and the floor", REQUESTS)
+            timings, floor_timings = floor.time_page_and_floor(
+                client, url, REQUESTS, WARM_UP, progress
+            )
             progress.finish()
             median = statistics.median(timings)
             verdict = "within target" if median < TARGET_MS else "OVER TARGET"
@@ -296,6 +296,7 @@ def measure(pages: dict[str, str], about: str) -> list[Row]:
                     f"{cold:.0f} ms",
                     "after the growth: new scores stored",
                 ),
+                *floor.ratio_rows(label, timings, floor_timings, page_median=False),
             ]
         # One answer changes: the next view recomputes that one period's stored score.
         answer = Answer.objects.filter(

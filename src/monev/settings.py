@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "monev.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Where links in exports point when MONEV_BASE_URL is unset (development).
+    "monev.lib.public_url.PublicBaseMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +176,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("MONEV_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# Dates in one style per language ("6 Agu 2025"), not Django's mix of "Juli", "Agu" and "Sep.".
+FORMAT_MODULE_PATH = ["monev.formats"]
 
 STATIC_URL = "/static/"
 # Where `monev collectstatic` writes (a container keeps them in the image: MONEV_STATIC_ROOT).
@@ -301,8 +305,10 @@ EMAIL_TIMEOUT = envint("MONEV_EMAIL_TIMEOUT_SECONDS", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("MONEV_EMAIL_FROM", "Monev SPBE <monev@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Absolute links in email: the address people open the site at.
-MONEV_BASE_URL = os.environ.get("MONEV_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in exports and email: the address people open the site at. Required in
+# production; in development, unset, links use the address a page was asked at
+# (monev/lib/public_url.py).
+MONEV_BASE_URL = os.environ.get("MONEV_BASE_URL", "").rstrip("/")
 
 
 def _lead_days() -> list[int]:

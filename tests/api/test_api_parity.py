@@ -20,7 +20,7 @@ def op(name: str) -> str:
 
 # Pages that are not data or actions: signing in and out, the language switch, the start page.
 NOT_DATA = {
-    "home": "redirects to the period list",
+    "home": "redirects to the period list (a pimpinan: to the leader's view)",
     "login": "sign in (the API uses tokens)",
     "logout": "sign out",
     "oidc_authentication_init": "single sign-on redirect",
@@ -53,6 +53,7 @@ PAGE_OPERATIONS: dict[str, list[str]] = {
         "evaluations.period_close",
     ],
     "evaluations:settings_item_action": ["evaluations.milestone_delete"],
+    "evaluations:bulk": ["evaluations.bulk_preview", "evaluations.bulk_apply"],
     "answers:detail": [
         "evaluations.answer_detail",
         "evidence.answer_readiness",
@@ -87,11 +88,16 @@ PAGE_OPERATIONS: dict[str, list[str]] = {
     "monitoring:institution": ["monitoring.institution_history"],
     "planning:plan": ["planning.plan_get"],
     "planning:compute": ["planning.plan_create"],
+    "planning:replan": ["planning.plan_replan"],
+    "planning:deadlines": ["planning.period_deadlines"],
+    "evidence:readiness": ["evidence.period_readiness"],
+    "evidence:readiness_xlsx": ["evidence.period_readiness_download"],
     "planning:what_if": ["planning.what_if"],
     "planning:efforts": ["planning.efforts_list", "planning.effort_put"],
     "planning:item_done": ["planning.item_done"],
     "planning:item_reassign": ["planning.item_reassign"],
     "reports:period": ["reports.export_list"],
+    "reports:leader": ["reports.leader_summary"],
     "reports:download": ["reports.export_download"],
     "reports:report_pdf": ["reports_pdf.period_report"],
     "reports:summary_pdf": ["reports_pdf.period_summary"],

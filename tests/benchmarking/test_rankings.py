@@ -137,3 +137,15 @@ def test_published_results_are_the_benchmark_of_past_years():
     html = page.content.decode()
     assert page.status_code == 200 and "https://example.go.id/hasil" in html
     assert "badge-warn" in html  # the doubtful one
+
+
+def test_filters_that_cannot_combine_give_way_instead_of_showing_nothing():
+    members = institutions(4)
+    round_for(members)
+    national = evaluator("gabung")
+    chosen = selectors.ranking(national, year=2025, instrument_id="pemdi-2026")
+    assert chosen.choice.year == 2025
+    assert chosen.choice.instrument_id != "pemdi-2026" and chosen.choice.dropped == ("instrument",)
+    assert chosen.rows  # the round that exists for the year, not an error
+    with pytest.raises(NotFound):
+        selectors.ranking(national, year=1999)  # a year without any round still has nothing

@@ -54,15 +54,20 @@ def test_an_operator_signs_in_fills_in_saves_and_submits_with_the_keyboard_only(
     saved = Answer.objects.get(pk=answer.pk)
     assert (saved.level, saved.explanation) == (3, EXPLANATION)
 
-    # Submit (ajukan), pressed with Space.
-    submit_button = page.get_by_role("button", name=indonesian("Submit (ajukan)"))
-    stops = tab_to(page, submit_button, limit=10)
-    # From the message on, in reading order: level, penjelasan, Simpan, then Ajukan.
+    # No evidence yet (a readiness error): the box confirming the submission, ticked with
+    # Space, then Submit (ajukan), pressed with Space.
+    confirm = page.get_by_label(indonesian("I am submitting anyway, despite the readiness errors"))
+    stops = tab_to(page, confirm, limit=10)
+    # From the message on, in reading order: level, penjelasan, Simpan, then the box.
     assert [stop.split("[")[0].split(" ")[0] for stop in stops[-4:-1]] == [
         "select#id_save_level",
         "textarea#id_save_explanation",
         "button",
     ], stops
+    page.keyboard.press("Space")
+    expect(confirm).to_be_checked()
+    submit_button = page.get_by_role("button", name=indonesian("Submit (ajukan)"))
+    tab_to(page, submit_button, limit=2)
     page.keyboard.press("Space")
     expect(
         page.get_by_role("status").filter(

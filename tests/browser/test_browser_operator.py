@@ -70,6 +70,11 @@ def test_an_operator_fills_in_links_evidence_and_submits_an_answer(page, world, 
     )
     expect(level_3).to_contain_text("Perwal 12/2024 tentang SPBE")
 
+    # The evidence has no number and no date yet (readiness errors): the submission asks for
+    # a confirmation first, and the browser keeps the form until the box is ticked.
+    page.get_by_role("button", name="Ajukan").click()
+    assert Answer.objects.get(pk=world.answer("1").pk).status == "draft"
+    page.get_by_label(indonesian("I am submitting anyway, despite the readiness errors")).check()
     # Submitted (diajukan): the panel says so and the answer leaves the draft state.
     page.get_by_role("button", name="Ajukan").click()
     expect(

@@ -188,6 +188,26 @@ CASES = [
         "/periods/{period}/audit",
         expect(403, koordinator=200, asesor_internal=200, admin=200),
     ),
+    Case(
+        "preview a bulk action",
+        "post",
+        "/periods/{period}/bulk-actions/preview",
+        expect(403, **MANAGERS),
+        setup=submitted,
+        body=lambda w, c: {"action": "return", "scope": {"unit_id": w.unit_a.pk}},
+    ),
+    Case(
+        "bulk action",
+        "post",
+        "/periods/{period}/bulk-actions",
+        expect(403, **MANAGERS),
+        setup=submitted,
+        body=lambda w, c: {
+            "action": "return",
+            "scope": {"unit_id": w.unit_a.pk},
+            "reason": "Kurang bukti",
+        },
+    ),
     Case("answer detail", "get", "/answers/{answer}", expect(200, operator_b=404), setup=answer_1),
     Case(
         "save answer",

@@ -73,16 +73,18 @@ READS = [
     ("operator", "/periods/{period}", 11),
     # period, memberships, milestones, answers, units, passes; the deadlines ahead
     ("operator", "/periods/{period}/todo", 9),
-    ("asesor_internal", "/periods/{period}/review-queue", 9),
+    # + the answers' evidence (the overview's flags) and the units' deadline extensions
+    ("asesor_internal", "/periods/{period}/review-queue", 11),
     # period, memberships; the unit x answer pairs, the answers, the units
     ("koordinator", "/periods/{period}/assignments", 7),
     # period, memberships; the count and the page of events
     ("koordinator", "/periods/{period}/audit", 6),
     # answer + period, memberships, milestones, the answer again with its units and passes,
-    # comments with authors, the institution's units
-    ("koordinator", "/answers/{answer}", 10),
+    # comments with authors, the institution's units; its self-assessment window (the
+    # actions' states)
+    ("koordinator", "/answers/{answer}", 11),
     # an operator's: also the answer's units, to check that it is theirs
-    ("operator", "/answers/{answer}", 11),
+    ("operator", "/answers/{answer}", 12),
     ("koordinator", "/tokens", 3),
     # memberships with institutions and units
     ("koordinator", "/me", 3),

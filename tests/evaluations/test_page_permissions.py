@@ -78,6 +78,7 @@ PAGES = {
     "audit": (period_url("audit"), {"koordinator", "asesor_internal", "admin"}, set()),
     "audit_csv": (period_url("audit_csv"), {"koordinator", "asesor_internal", "admin"}, set()),
     "settings": (period_url("settings"), {"koordinator", "admin"}, set()),
+    "bulk": (period_url("bulk"), {"koordinator", "admin"}, set()),  # posts: test_bulk_views
     "answer": (
         lambda world: reverse("answers:detail", args=[world.answer("1").pk]),
         MEMBERS - ANSWER_HIDDEN,
@@ -154,7 +155,16 @@ ACTIONS = {
         EDITORS,
         ANSWER_HIDDEN,
     ),
-    "submit": (answer_post("submit", saved, version), EDITORS, ANSWER_HIDDEN),
+    # The answer has readiness errors (a level without evidence): the page's box is ticked.
+    "submit": (
+        answer_post(
+            "submit",
+            saved,
+            lambda w, a: {"version": a.version, "confirm_readiness_errors": "on"},
+        ),
+        EDITORS,
+        ANSWER_HIDDEN,
+    ),
     "verify": (answer_post("verify", submitted, version), {"asesor_internal"}, ANSWER_HIDDEN),
     "return": (
         answer_post("return", submitted, lambda w, a: {"version": a.version, "note": "Kurang."}),
@@ -250,6 +260,7 @@ def test_it_covers_every_route_of_the_pages():
         "audit",
         "audit_csv",
         "settings",
+        "bulk",
         "settings_action",
         "settings_item_action",
         "detail",

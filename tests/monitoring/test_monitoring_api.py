@@ -92,7 +92,8 @@ def test_its_forecast_projects_to_the_deadline_and_compares_with_the_target(worl
     assert bad.status_code == 422
 
 
-QUERIES = [("dashboard", 12), ("snapshots", 5), ("history", 9), ("forecast", 8)]
+# the dashboard: + the readiness count (evidence links, latest versions, shared files, extensions)
+QUERIES = [("dashboard", 16), ("snapshots", 5), ("history", 9), ("forecast", 8)]
 
 
 @pytest.mark.parametrize(("what", "queries"), QUERIES)

@@ -4,6 +4,7 @@ target 4.62 was out of reach at the pace of the first half of 2025."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -42,12 +43,20 @@ def test_its_history_marks_the_instrument_change_and_the_doubtful_year(demo):
     assert [p.year for p in history.points if p.doubtful] == [2020]
 
 
-def test_its_forecast_stands_at_the_last_snapshot_before_the_deadline(demo):
+def test_its_forecast_is_made_on_the_storys_day_26_days_before_the_deadline(demo):
     period, access = demo
-    forecast = selectors.forecast(period, access)
-    assert forecast.frozen  # 18 August 2025 has passed
-    assert [p.label for p in forecast.points] == ["Triwulan I", "Triwulan II"]
+    forecast = selectors.forecast(period, access)  # the demo's clock: 23 July 2025
+    assert not forecast.frozen and forecast.days_left == 26
+    assert [p.label for p in forecast.points][:2] == ["Triwulan I", "Triwulan II"]
     assert forecast.projected is not None and forecast.likely is False
+
+
+def test_once_the_deadline_has_passed_the_forecast_stands_at_the_last_snapshot_before_it(demo):
+    period, access = demo
+    after = datetime(2025, 9, 1, tzinfo=UTC)
+    forecast = selectors.forecast(period, access, now=after)
+    assert forecast.frozen and forecast.days_left is None  # no "days left" beside "passed"
+    assert [p.label for p in forecast.points] == ["Triwulan I", "Triwulan II"]
 
 
 def test_its_dashboard_puts_audit_first(demo, client):

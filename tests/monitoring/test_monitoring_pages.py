@@ -166,8 +166,9 @@ def test_it_shows_the_institutions_history(client, world):
 # queries after the session and the user (2): period + institution, memberships; then the
 # page's own reads.
 QUERIES = [
-    ("koordinator", "dashboard", 12),
-    ("operator", "dashboard", 14),
+    # + the readiness count: answers' evidence links, latest versions, shared files, extensions
+    ("koordinator", "dashboard", 16),
+    ("operator", "dashboard", 18),
     ("pimpinan", "history", 9),
     ("koordinator", "forecast", 8),
 ]

@@ -58,7 +58,9 @@ def test_it_computes_and_shows_the_plan_grouped_by_unit(client, world):
     assert plan.index_after_exact.replace(".", ",") in html
     item = plan.items.first()
     assert reverse("planning:item_done", args=[item.pk]) in html
-    # The form remembers the constraints of the active plan.
+    # The constraint form has its own page, which remembers the active plan's constraints.
+    assert url("compute", world) in html and 'name="lock-47"' not in html
+    html = client.get(url("compute", world)).content.decode()
     assert 'name="lock-47" id="id_lock-47" checked' in html
 
 

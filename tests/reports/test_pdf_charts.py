@@ -70,8 +70,19 @@ def test_it_escapes_labels_and_shortens_long_ones():
     name = "<script>alert(1)</script> " + "Kebijakan Internal Tata Kelola " * 3
     svg = bar_chart([Bar(name, Decimal("1"))], scale_max=5)
     assert "<script>" not in svg
-    label = texts(parse(svg))[6]  # after the six axis numbers 0..5
-    assert label.startswith("<script>") and label.endswith("…") and len(label) <= 40
+    label = next(e for e in parse(svg).iter(f"{SVG}text") if e.find(f"{SVG}tspan") is not None)
+    lines = [span.text for span in label.iter(f"{SVG}tspan")]
+    # Wrapped between words on two lines, never clipped mid-word; the rest marked with "…".
+    assert lines[0].startswith("<script>") and lines[-1].endswith("…") and len(lines) == 2
+    assert all(len(line) <= 36 for line in lines)
+
+
+def test_a_long_label_is_wrapped_on_two_lines_not_clipped():
+    name = "A7 Layanan Administrasi Pemerintahan Berbasis Elektronik"
+    svg = bar_chart([Bar(name, Decimal(1))], scale_max=5)
+    label = next(e for e in parse(svg).iter(f"{SVG}text") if e.find(f"{SVG}tspan") is not None)
+    lines = [span.text for span in label.iter(f"{SVG}tspan")]
+    assert lines == ["A7 Layanan Administrasi Pemerintahan", "Berbasis Elektronik"]
 
 
 def test_its_height_grows_with_the_rows():

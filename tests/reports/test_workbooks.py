@@ -11,7 +11,7 @@ from reports_support import DEADLINE, header, populate, rows, workbook
 
 from monev.institutions.access import access_for
 from monev.reports.exports import export_period
-from monev.reports.workbook import CONTENT_TYPE, LEVEL_FORMAT
+from monev.reports.workbook import CONTENT_TYPE, INTEGER_FORMAT, LEVEL_FORMAT
 
 pytestmark = pytest.mark.django_db
 
@@ -101,8 +101,9 @@ def test_the_self_assessment_workbook_follows_the_instrument_and_the_importers_h
     assert third["Catatan Asesor"] == "Penilaian dokumen: Dokumen lengkap."
     assert third["Tanggapan Instansi"] == "Kami setuju."
     assert data[20]["Unit Penanggung Jawab"] is None
-    assert level_formats(sheet, "Tingkat Mandiri") == {LEVEL_FORMAT}
-    assert level_formats(sheet, "Penilaian Dokumen") == {LEVEL_FORMAT}
+    # Whole levels written whole (3, not 3.00); partial credit keeps two decimals.
+    assert level_formats(sheet, "Tingkat Mandiri") <= {INTEGER_FORMAT, LEVEL_FORMAT}
+    assert level_formats(sheet, "Penilaian Dokumen") == {INTEGER_FORMAT}
     assert sheet.freeze_panes == "B2"
     assert sheet["F2"].alignment.wrap_text
 
@@ -150,7 +151,7 @@ def test_the_unit_task_lists_have_a_sheet_per_unit_with_levels_owed_and_evidence
         dt.date(DEADLINE.year, DEADLINE.month, DEADLINE.day) + dt.timedelta(days=1), dt.time()
     )
     assert all(r["Tenggat"] is not None and r["Tenggat"] <= deadline for r in unit_a.values())
-    assert level_formats(book["Dinas A"], "Tingkat yang Harus Dicapai") == {LEVEL_FORMAT}
+    assert level_formats(book["Dinas A"], "Tingkat yang Harus Dicapai") == {INTEGER_FORMAT}
     assert book["Dinas A"].oddHeader.center.text.startswith("Dinas A - Pemerintah Kota Contoh")
     assert set(by_number(book["Dinas B"])) == set("6789") | {"10"}
     assert len(rows(book["Tanpa Unit"])) == 37

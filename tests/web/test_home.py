@@ -40,3 +40,11 @@ def test_it_switches_language_only_on_the_users_choice(client):
     response = client.get("/instrumen/")
     assert "Evaluation instruments" in response.content.decode()
     assert response["Content-Language"] == "en"
+
+
+def test_an_evaluator_lands_on_the_evaluation_rounds_progress(client, world):
+    from monev.accounts.models import User
+
+    evaluator = User.objects.create_user(username="evaluator-nasional", evaluator_scope="nasional")
+    client.force_login(evaluator)
+    assert client.get("/")["Location"] == "/evaluasi-nasional/kemajuan/"

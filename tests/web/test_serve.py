@@ -38,6 +38,7 @@ def production_env(data_dir: Path) -> dict:
         MONEV_DATA_DIR=str(data_dir),
         MONEV_DEBUG="false",
         MONEV_ALLOWED_HOSTS="127.0.0.1,localhost",
+        MONEV_BASE_URL="http://127.0.0.1:8000",
         MONEV_LOG_FORMAT="json",
     )
     return env
@@ -143,6 +144,14 @@ def test_serve_refuses_to_run_in_debug(settings):
 def test_serve_refuses_to_run_without_allowed_hosts(monkeypatch):
     monkeypatch.delenv("MONEV_ALLOWED_HOSTS", raising=False)
     with pytest.raises(CommandError, match="Set MONEV_ALLOWED_HOSTS"):
+        call_command("serve")
+
+
+def test_serve_refuses_to_run_without_the_public_address(monkeypatch, settings):
+    monkeypatch.setenv("MONEV_ALLOWED_HOSTS", "monev.example.go.id")
+    monkeypatch.setenv("MONEV_STATIC_MANIFEST", "false")
+    settings.MONEV_BASE_URL = ""
+    with pytest.raises(CommandError, match="Set MONEV_BASE_URL"):
         call_command("serve")
 
 

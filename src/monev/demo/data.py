@@ -117,6 +117,11 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datet
     return datetime(year, month, day, hour, minute, tzinfo=WIB)
 
 
+# The story's moment: Kota Bandung on the day after its plan was made, four weeks before the
+# evidence deadline. The demo institution's clock starts here whenever the demo is loaded
+# (monev.institutions.clock), so every role's journey can be tried at once.
+STORY_MOMENT = at(2025, 7, 23, 9, 0)
+
 # (kind, date, title); the self-assessment closes at the evidence deadline.
 MILESTONES: list[tuple[str, datetime, str]] = [
     ("triwulan_1", at(2025, 3, 31, 23, 59), "Triwulan I"),

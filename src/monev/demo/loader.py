@@ -31,6 +31,7 @@ from monev.evaluations import selectors, services
 from monev.evaluations.models import Answer, Period, PublishedResult
 from monev.evaluations.services.answers import assignment_fingerprint
 from monev.institutions.access import access_for
+from monev.institutions.clock import set_clock
 from monev.institutions.models import Institution, Membership, Unit
 
 LOGINS_FILE = "demo-logins.txt"
@@ -139,6 +140,7 @@ def load(data_dir: Path) -> list[Login]:
                 + ". The demo was not loaded."
             )
         institution = Institution.objects.create(**data.INSTITUTION, is_demo=True)
+        set_clock(institution, data.STORY_MOMENT)  # what is recorded unless dated otherwise
         units = _units(institution)
         users, logins = _people(institution, units)
         _published_history(institution)

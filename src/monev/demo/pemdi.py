@@ -18,6 +18,7 @@ from monev.demo.data import at
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Period
 from monev.evidence import services as evidence_services
+from monev.institutions.clock import set_clock
 from monev.institutions.models import Institution, Membership, Unit
 from monev.instruments.selectors import instrument_catalog
 
@@ -30,6 +31,7 @@ def load_pemdi_demo(assessor: User, logins: list) -> tuple[Period, list[int]]:
     from monev.demo.loader import Login
 
     institution = Institution.objects.create(**data.INSTITUTION, is_demo=True)
+    set_clock(institution, data.STORY_MOMENT)
     Unit.objects.bulk_create(
         [
             Unit(institution=institution, code=code, name=name, short_name=short)

@@ -220,6 +220,10 @@ INSTRUMENT = "pemdi-2026"
 KIND = "evaluasi"
 TARGET = Decimal("2.50")
 
+# The story's moment: the day the document review's results are out and the day before the
+# interview; the self-assessment is final, so the external assessor can judge items.
+STORY_MOMENT = at(2026, 9, 20, 10, 0)
+
 MILESTONES: list[tuple[str, dt.datetime, str]] = [
     ("self_assessment_open", at(2026, 8, 1, 8, 0), "Unggah data dukung Tahap 1 dibuka"),
     ("evidence_deadline", at(2026, 9, 15, 23, 59), "Batas akhir unggah data dukung"),

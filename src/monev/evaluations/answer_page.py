@@ -4,20 +4,18 @@ htmx panel, and the item checklist of one stage (pemdi-2026)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.items import ItemStatus
 from monev.core.numbers import value_text
 from monev.evaluations import forms, hooks, selectors
+from monev.evaluations.actions import AnswerActions, detail_actions
 from monev.evaluations.history import answer_history
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement
-from monev.evaluations.navigation import deadline_of
-from monev.institutions.permissions import Capability
+from monev.institutions.clock import now_for
 from monev.lib.errors import InvalidInput
 from monev.lib.http import is_htmx
 from monev.lib.params import number_param
@@ -27,30 +25,42 @@ Stage = AssessorPass.Stage
 ItemJudgementReason = ItemJudgement.Reason
 
 
-def answer_permissions(detail: selectors.AnswerDetail, closes: datetime | None) -> dict:
-    """Which of the answer's actions the page offers (the services check again)."""
-    answer, access = detail.row.answer, detail.access
-    unit_ids = {unit.pk for unit in detail.row.units}
+def answer_permissions(detail: selectors.AnswerDetail, actions: AnswerActions) -> dict:
+    """Which of the answer's forms the page shows: those allowed now (the services check
+    again), reopening only where it changes something (a final answer, a passed deadline)."""
+    allowed = {name: state.allowed for name, state in actions.actions.items()}
+    closes = actions.window[1]
+    closed = closes is not None and now_for(detail.period.institution) >= closes
+    final = detail.row.answer.status == Status.FINAL
+    allowed["reopen"] = allowed["reopen"] and (final or closed)
+    allowed["judge_items"] = allowed["assess"] and item_judged(detail)
+    return allowed
 
-    def can(capability: Capability) -> bool:
-        return access.can_on_answer(capability, unit_ids)
 
-    status = answer.status
-    closed = closes is not None and timezone.now() >= closes
-    return {
-        "save": can(Capability.EDIT_ANSWER) and (status != Status.FINAL or answer.reopened),
-        "submit": can(Capability.SUBMIT_ANSWER) and status in (Status.DRAFT, Status.RETURNED),
-        "verify": can(Capability.VERIFY_ANSWER) and status == Status.SUBMITTED,
-        "return": can(Capability.VERIFY_ANSWER) and status in (Status.SUBMITTED, Status.VERIFIED),
-        "reopen": can(Capability.REOPEN_ANSWER)
-        and not answer.reopened
-        and (status == Status.FINAL or closed),
-        "assess": can(Capability.ASSESS) and status == Status.FINAL,
-        "judge_items": can(Capability.ASSESS) and status == Status.FINAL and item_judged(detail),
-        "respond": can(Capability.RESPOND_TO_ASSESSOR) and Stage.DOCUMENT in detail.row.passes,
-        "comment": can(Capability.COMMENT),
-        "units": can(Capability.ASSIGN_UNITS),
-    }
+# The self-assessment's buttons, as the page labels them: shown disabled, with the reason,
+# to a viewer whose role may use them but not now.
+BLOCKABLE = {
+    "save": _("Save"),
+    "submit": _("Submit (ajukan)"),
+    "verify": _("Verify (verifikasi)"),
+    "return": _("Return (kembalikan) to the unit"),
+}
+
+
+def blocked_actions(actions: AnswerActions) -> list[dict]:
+    """The buttons the viewer's role has but cannot use now, grouped by the reason (one
+    closed window blocks several): [{"labels": [...], "reason": ...}]."""
+    groups: dict[str, list] = {}
+    for name, label in BLOCKABLE.items():
+        state = actions.actions[name]
+        if state.permitted and not state.allowed:
+            groups.setdefault(state.reason, []).append({"name": name, "label": label})
+    # The reason already said in the answer's state is not repeated under the buttons.
+    said = set(actions.state)
+    return [
+        {"buttons": buttons, "reason": "" if reason in said else reason, "key": buttons[0]["name"]}
+        for reason, buttons in groups.items()
+    ]
 
 
 def level_text(level) -> str | None:
@@ -72,7 +82,9 @@ def fresh_form(name: str, detail: selectors.AnswerDetail):
         initial = {"level": level_text(answer.level), "explanation": answer.explanation}
         return forms.AnswerSaveForm(initial={**initial, "version": answer.version}, **kw)
     auto_id = kw["auto_id"]
-    if name in ("submit", "verify"):
+    if name == "submit":
+        return forms.SubmitForm(initial={"version": answer.version}, auto_id=auto_id)
+    if name == "verify":
         return forms.VersionForm(initial={"version": answer.version}, auto_id=auto_id)
     if name == "return":
         return forms.ReturnForm(initial={"version": answer.version}, auto_id=auto_id)
@@ -110,20 +122,27 @@ def bound_form(name: str, detail: selectors.AnswerDetail, data):
     return type(unbound)(data, **kw)
 
 
+# Actions whose forms are not this page's own: the item checklist (items_section) and the
+# evidence forms (the evidence app's section, which follows `link_evidence`).
+FORMLESS = {"judge_items", "link_evidence"}
+
+
 def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **extra):
     """The answer page, or its panel alone for HTMX; `extra` may carry `forms` (bound forms
     to show instead of fresh ones), `error`, `conflict` and `notice`."""
     detail = selectors.answer_detail(request.user, answer_id)
-    closes = deadline_of(detail.period)
-    allowed = answer_permissions(detail, closes)
+    actions = detail_actions(request.user, detail)
+    closes = actions.window[1]  # the answer's: its units' extensions included
+    allowed = answer_permissions(detail, actions)
     shown = {
         name: fresh_form(name, detail)
         for name, ok in allowed.items()
-        if ok and name != "judge_items"
+        if ok and name not in FORMLESS
     }
     shown.update(extra.pop("forms", {}))
     # The sections other apps contribute (the evidence per level, with its readiness checks).
     sections = {name: build(detail, extra) for name, build in hooks.answer_sections.items()}
+    warnings = [w for part in sections.values() for w in part.get("submission_warnings", ())]
     context = {
         "detail": detail,
         "row": detail.row,
@@ -133,6 +152,9 @@ def render_answer(request: HttpRequest, answer_id: int, *, status: int = 200, **
         "indicator": detail.row.indicator,
         "levels": detail.levels,
         "allowed": allowed,
+        "answer_state": actions.state,
+        "blocked": blocked_actions(actions),
+        "submission_warnings": warnings,
         "forms": shown,
         "closes": closes,
         "history": answer_history(answer_id),

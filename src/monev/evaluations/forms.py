@@ -80,6 +80,13 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
+class SubmitForm(VersionForm):
+    # Required by the service, not the form, and only while the readiness checks find errors.
+    confirm_readiness_errors = forms.BooleanField(
+        label=_("I am submitting anyway, despite the readiness errors"), required=False
+    )
+
+
 class AnswerSaveForm(VersionForm):
     explanation = forms.CharField(
         label=_("Penjelasan"),

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "answer.verify": _("Verified (diverifikasi)"),
     "answer.return": _("Returned (dikembalikan)"),
     "answer.reopen": _("Reopened"),
+    "answer.extend_deadline": _("Deadline extended (the unit's extension)"),
+    "period.extend_deadline": _("A unit's deadline extended"),
     "answer.assign_units": _("Responsible units changed"),
     "answer.comment": _("Comment"),
     # An assessor pass's event is named after its stage (old events: after its old name).
@@ -101,6 +103,10 @@ FIELD_LABELS = {
     "carried_over_from": _("carried over from period"),
     "answers_locked": _("answers locked"),
     "at": _("date"),
+    "bulk": _("bulk action"),
+    "closes": _("self-assessment closes"),
+    "until": _("open until"),
+    "unit": _("unit"),
     **dict(Milestone.Kind.choices),
 }
 

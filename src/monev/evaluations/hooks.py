@@ -12,8 +12,13 @@ period_created = Hook("what a new period gets besides its answers")
 overview_rows = Hook("the period overview's rows")
 
 # name -> fn(detail, extra) -> the answer page's section `name`; pops its own keys from `extra`
-# (the bound forms and error a refused action shows again).
+# (the bound forms and error a refused action shows again). A section that has read what
+# submission_warnings gives lists it under its key "submission_warnings" (read once per page).
 answer_sections = Contributions("the answer page's sections")
+
+# name -> fn(answer_id) -> the problems (objects with `code` and `message`) to confirm before
+# the answer is submitted: the evidence's readiness errors.
+submission_checks = Contributions("what to confirm before an answer is submitted")
 
 # name -> fn(period, access) -> bool, or a callable giving it when a template asks.
 period_tabs = Contributions("the period's tabs")
@@ -34,3 +39,8 @@ def may_assess(user, answer, instrument) -> bool:
 def assigned_aspects(user, period) -> list[str] | None:
     """The aspects the user's assignment on the period names ([] = all; None: nothing)."""
     return assessor_scope.implementation.assigned_aspects(user, period)
+
+
+def submission_warnings(answer_id: int) -> list:
+    """Every problem the apps above want confirmed before the answer is submitted."""
+    return [w for _name, check in submission_checks.items() for w in check(answer_id)]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.evaluations.fields import ExactValueField, ExactValuesModel, exact_fraction_field
 from monev.institutions.models import Institution, Unit
 from monev.instruments.milestones import MilestoneKind
+from monev.lib.stamps import StampField
 
 LEVEL_DIGITS = {"max_digits": 4, "decimal_places": 2}  # reported values 0.00-5.00 (index, target)
 
@@ -103,7 +104,7 @@ class Answer(ExactValuesModel):
     reopened = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)  # raised on every save: no lost updates
     units = models.ManyToManyField(Unit, through="AnswerUnit", related_name="answers", blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = StampField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -133,6 +134,32 @@ class AnswerUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer_id} -> {self.unit_id}"
+
+
+class DeadlineExtension(models.Model):
+    """A later self-assessment close for one unit than the period's, granted with a reason
+    (a bulk action of the koordinator): an answer assigned to the unit closes at the latest of
+    the period's close and its units' extensions (evaluations.services.common)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="deadline_extensions")
+    until = models.DateTimeField(_("open until"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["period", "unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="extension_one_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.unit_id}: {self.until}"
 
 
 class AssessorPass(ExactValuesModel):
@@ -170,7 +197,7 @@ class AssessorPass(ExactValuesModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = StampField(auto_now=True)
 
     class Meta:
         verbose_name = _("assessor pass")
@@ -215,7 +242,7 @@ class ItemJudgement(models.Model):
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = StampField(auto_now=True)
 
     class Meta:
         verbose_name = _("item judgement")
@@ -237,7 +264,7 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     class Meta:
         ordering = ["answer", "created_at"]

@@ -48,6 +48,7 @@ def period_tabs(period: Period, access: Access) -> dict[str, bool]:
         "queue": access.can(Capability.VERIFY_ANSWER) or access.can(Capability.ASSESS),
         "matrix": access.can(Capability.ASSIGN_UNITS),
         "audit": access.can(Capability.VIEW_AUDIT),
+        "bulk": access.can(Capability.MANAGE_PERIOD),  # services.bulk's permission
         "settings": access.can(Capability.MANAGE_PERIOD),
         **hooks.period_tabs.collect(period, access),
     }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.core.items import ItemStatus
 from monev.core.model import Indicator, Instrument, ScoredItem
 from monev.evaluations import hooks, legacy
+from monev.evaluations.deadlines import extended_window, unit_extensions
 from monev.evaluations.models import (
     Answer,
     AnswerUnit,
@@ -25,10 +26,12 @@ from monev.evaluations.models import (
     Period,
 )
 from monev.evaluations.period_instrument import instrument_of
+from monev.evaluations.services.common import self_assessment_problem
 from monev.evaluations.stages import ScoreStage as ScoreStage
 from monev.evaluations.stages import StageScore, stage_scores
 from monev.evaluations.stages import answer_values as stage_values
 from monev.institutions.access import access_for
+from monev.institutions.clock import now_for
 from monev.institutions.models import Institution, Membership, Unit
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import NotFound
@@ -99,7 +102,8 @@ class AnswerRow:
     passes: dict[str, AssessorPass]
     comment_count: int
     flags: list[Flag] = field(default_factory=list)
-    evidence_count: int | None = None  # evidence items linked; None where not read (to-do, queue)
+    evidence_count: int | None = None  # evidence items linked; None where not read (to-do)
+    blocked: str = ""  # the review queue: why the viewer cannot act on it now ("": they can)
 
     @property
     def values(self) -> dict[str, Decimal | None]:
@@ -163,14 +167,15 @@ def _answers(period: Period, access: Access, only_ids=None):
     return answers
 
 
-def _units_of(period: Period, answers: list[Answer]) -> list[list[Unit]]:
-    """The units of each answer, from one query of plain tuples: a period can have thousands
-    of links, and building a model object per link was most of the overview's time."""
-    links = AnswerUnit.objects.filter(answer__period=period).order_by("unit__code")
-    if len(answers) < 100:  # one answer's page, an operator's rows: ask only for theirs
-        links = links.filter(answer_id__in=[answer.pk for answer in answers])
+def answer_units(period: Period, answer_ids=None) -> tuple[dict[int, list[Unit]], dict[int, Unit]]:
+    """answer id -> its units (by code), and the units by id, for the period's answers (or
+    those of `answer_ids`): one query of plain tuples - a period can have thousands of links,
+    and building a model object per link was most of the overview's time."""
+    links = AnswerUnit.objects.filter(answer__period=period).order_by("unit__code", "unit_id")
+    if answer_ids is not None:
+        links = links.filter(answer_id__in=answer_ids)
     units: dict[int, Unit] = {}
-    by_answer: dict[int, list[Unit]] = {}
+    units_of: dict[int, list[Unit]] = {}
     for answer_id, unit_id, code, name, short_name in links.values_list(
         "answer_id", "unit_id", "unit__code", "unit__name", "unit__short_name"
     ):
@@ -183,8 +188,16 @@ def _units_of(period: Period, answers: list[Answer]) -> list[list[Unit]]:
                 name=name,
                 short_name=short_name,
             )
-        by_answer.setdefault(answer_id, []).append(unit)
-    return [by_answer.get(answer.pk, []) for answer in answers]
+        units_of.setdefault(answer_id, []).append(unit)
+    return units_of, units
+
+
+def _units_of(period: Period, answers: list[Answer]) -> list[list[Unit]]:
+    """The units of each answer (one query)."""
+    # One answer's page, an operator's rows: ask only for theirs.
+    few = [answer.pk for answer in answers] if len(answers) < 100 else None
+    units_of, _units = answer_units(period, few)
+    return [units_of.get(answer.pk, []) for answer in answers]
 
 
 def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
@@ -210,7 +223,7 @@ def _rows(instrument: Instrument, answers, milestones, now) -> list[AnswerRow]:
 def period_overview(period: Period, access: Access, *, now: datetime | None = None):
     """Every indicator with its status, level, units, flags; the index at every stage.
     Scores always cover the whole period, whatever part of it the user sees."""
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     answers = _answers(period, access)
@@ -238,13 +251,18 @@ def period_overview(period: Period, access: Access, *, now: datetime | None = No
 
 def upcoming_milestones(period: Period, *, now: datetime | None = None) -> list[Milestone]:
     """The period's milestones still ahead, soonest first (the to-do list's deadlines)."""
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     return list(period.milestones.filter(due_at__gte=now).order_by("due_at"))
+
+
+def units_named(unit_ids) -> list[Unit]:
+    """The units with these ids, by name (one query)."""
+    return list(Unit.objects.filter(pk__in=unit_ids).order_by("name"))
 
 
 def unit_todo(period: Period, access: Access, *, now: datetime | None = None) -> list[AnswerRow]:
     """What the user's units still owe: their answers not yet submitted or returned to them."""
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     answers = [
@@ -263,7 +281,7 @@ def review_queue(period: Period, access: Access, *, now: datetime | None = None,
     external assessor: final answers without a judgement at the next stage - of `aspects`
     only, when their assignment names some, and none when they have no assignment on the
     period (`aspects` None; monev.assignments.selectors.assigned_aspects)."""
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     rows = _rows(instrument, _answers(period, access), milestones, now)
@@ -278,7 +296,28 @@ def review_queue(period: Period, access: Access, *, now: datetime | None = None,
             return False
         return assessing and status == Status.FINAL and Stage.FINAL not in row.passes
 
-    return [row for row in rows if waiting(row)]
+    rows = [row for row in rows if waiting(row)]
+    hooks.overview_rows(period, rows)  # the same evidence counts and flags as the overview
+    if verifying:
+        _mark_blocked(period, rows, milestones, now)
+    # What the viewer can act on first; the rest keep the instrument's order.
+    return sorted(rows, key=lambda row: bool(row.blocked))
+
+
+def _mark_blocked(period, rows: list[AnswerRow], milestones, now: datetime) -> None:
+    """Why each submitted answer cannot be verified now: its self-assessment window (with its
+    units' extensions) is closed and it is not reopened. One query (the extensions)."""
+    dates = {m.kind: m.due_at for m in milestones}
+    window = (
+        dates.get(Milestone.Kind.SELF_ASSESSMENT_OPEN),
+        dates.get(Milestone.Kind.SELF_ASSESSMENT_CLOSE),
+    )
+    extensions = unit_extensions(period)
+    for row in rows:
+        if row.answer.status != Status.SUBMITTED:
+            continue
+        own = extended_window(window, extensions, [unit.pk for unit in row.units])
+        row.blocked = self_assessment_problem(row.answer, own, now) or ""
 
 
 @dataclass
@@ -290,6 +329,8 @@ class AnswerDetail:
     comments: list[Comment]
     levels: list[dict]
     institution_units: list[Unit]
+    # What the viewer may do now (actions.AnswerActions), once the page or the API has read it.
+    actions: object | None = None
 
 
 def answer_for_user(user, answer_id: int) -> tuple[Answer, Access]:
@@ -310,7 +351,7 @@ def answer_detail(user, answer_id: int, *, now: datetime | None = None) -> Answe
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     (loaded,) = _answers(period, Access(()), only_ids=[answer.pk]) or [None]
-    row = _rows(instrument, [loaded], milestones, now or timezone.now())[0]
+    row = _rows(instrument, [loaded], milestones, now or now_for(period.institution))[0]
     indicator = row.indicator
     scale = instrument.level_scales_by_code.get(indicator.level_scale)
     levels = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monev.evaluations import views
+from monev.evaluations import bulk_views, views
 
 app_name = "evaluations"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:period_id>/matriks/", views.assignment_matrix, name="matrix"),
     path("<id:period_id>/audit/", views.period_audit, name="audit"),
     path("<id:period_id>/audit.csv", views.period_audit_csv, name="audit_csv"),
+    path("<id:period_id>/tindakan-massal/", bulk_views.bulk_actions, name="bulk"),
     path("<id:period_id>/pengaturan/", views.period_settings, name="settings"),
     path(
         "<id:period_id>/pengaturan/<slug:action>/",

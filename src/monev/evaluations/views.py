@@ -25,6 +25,7 @@ from monev.evaluations.hooks import assigned_aspects
 from monev.evaluations.models import AssessorPass, Milestone
 from monev.evaluations.services.answers import assignment_fingerprint
 from monev.institutions.access import institutions_of
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import instrument_list
 from monev.lib.errors import Conflict, DomainError, Forbidden, NotFound
@@ -76,7 +77,9 @@ def unit_todo(request: HttpRequest, period_id: int) -> HttpResponse:
         "rows": rows,
         **hooks.todo_sections.collect(period, access),  # the plan's actions, with dates
         "closes": closes,
-        "days_left": navigation.days_left(closes),
+        "days_left": navigation.days_left(closes, now_for(period.institution)),
+        # An operator's page names their units (the koordinator's lists every unit's).
+        "my_units": selectors.units_named(access.unit_ids) if access.is_operator_only else [],
         "tabs": navigation.period_tabs(period, access),
     }
     return render(request, "evaluations/todo.html", context)
@@ -383,7 +386,10 @@ ANSWER_ACTIONS = {
     "submit": AnswerAction(
         Capability.SUBMIT_ANSWER,
         lambda user, pk, form: services.answer_submit(
-            actor=user, answer_id=pk, expected_version=_cd(form)["version"]
+            actor=user,
+            answer_id=pk,
+            expected_version=_cd(form)["version"],
+            warnings_confirmed=_cd(form)["confirm_readiness_errors"],
         ),
         _("Answer submitted (diajukan) for verification."),
     ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from monev.evaluations.selectors import AnswerDetail
+from monev.evaluations.selectors import AnswerDetail, Flag
 from monev.evidence import forms as evidence_forms
-from monev.evidence.readiness import answer_readiness
+from monev.evidence.readiness import Readiness, answer_readiness
 from monev.evidence.selectors import answer_evidence, evidence_queryset
 from monev.institutions.permissions import Capability
 
@@ -27,6 +27,8 @@ def evidence_section(detail: AnswerDetail, extra: dict) -> dict:
     answer, access = detail.row.answer, detail.access
     unit_ids = {unit.pk for unit in detail.row.units}
     can_link = access.can_on_answer(Capability.EDIT_ANSWER, unit_ids)
+    if detail.actions is not None:  # the self-assessment's window: linking changes the answer
+        can_link = detail.actions.allowed("link_evidence")
     can_upload = can_link and access.can(Capability.MANAGE_EVIDENCE)
     levels = evidence_forms.level_choices(detail.instrument.scale.min, detail.instrument.scale.max)
     by_level: dict[int, list] = defaultdict(list)
@@ -50,6 +52,7 @@ def evidence_section(detail: AnswerDetail, extra: dict) -> dict:
             operator_only=operator_only,
             auto_id="id_up_%s",
         )
+    readiness = answer_readiness(answer.pk)
     return {
         "by_level": sorted(by_level.items()),
         "count": len({link.evidence_id for links in by_level.values() for link in links}),
@@ -57,6 +60,17 @@ def evidence_section(detail: AnswerDetail, extra: dict) -> dict:
         "can_upload": can_upload,
         "forms": shown,
         "error": error,
-        "readiness": answer_readiness(answer.pk),
+        "readiness": readiness,
+        "submission_warnings": readiness_warnings(readiness),
         "library_url_args": [detail.period.institution_id],
     }
+
+
+def readiness_warnings(readiness: Readiness) -> list[Flag]:
+    """The readiness errors, as the problems to confirm before submitting the answer."""
+    return [Flag(check.code, check.message) for check in readiness.errors]
+
+
+def submission_warnings(answer_id: int) -> list[Flag]:
+    """evaluations.hooks.submission_checks: the answer's readiness errors (five queries)."""
+    return readiness_warnings(answer_readiness(answer_id))

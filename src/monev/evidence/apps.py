@@ -9,10 +9,11 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from monev.evaluations import hooks
-        from monev.evidence.answer_section import evidence_section
+        from monev.evidence.answer_section import evidence_section, submission_warnings
         from monev.evidence.readiness import add_overview_evidence
         from monev.evidence.selectors import evidence_tab
 
         hooks.overview_rows.register(add_overview_evidence)
         hooks.answer_sections.register("evidence", evidence_section)
+        hooks.submission_checks.register("readiness", submission_warnings)
         hooks.period_tabs.register("evidence", evidence_tab)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.evaluations.models import Answer
 from monev.institutions.models import Institution, Unit
+from monev.lib.stamps import StampField
 
 
 class StoredFile(models.Model):
@@ -97,8 +98,8 @@ class Evidence(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = StampField(auto_now_add=True)
+    updated_at = StampField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # of the record's fields: no lost updates
 
     class Meta:
@@ -124,7 +125,7 @@ class EvidenceVersion(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     class Meta:
         ordering = ["evidence", "-number"]
@@ -145,7 +146,7 @@ class EvidenceLink(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     class Meta:
         ordering = ["answer", "level"]

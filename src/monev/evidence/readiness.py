@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
@@ -19,6 +20,7 @@ from monev.evaluations.models import Answer, Milestone, Period
 from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import Flag
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
+from monev.institutions.clock import now_for
 from monev.lib.errors import NotFound
 
 Kind = Evidence.Kind
@@ -294,41 +296,91 @@ def _deadline(milestones) -> dt.date | None:
     return None
 
 
-def _load(period: Period, links_query) -> _Period:
-    """Four queries: milestones, links with evidence, latest versions with files and the head of
-    their text, and the institution's other evidence sharing those files."""
+@dataclass(frozen=True, slots=True)
+class CheckedEvidence:
+    """What the checks read of an evidence item: a period's thousands of links are read as
+    these (answers_checks), not as the model rows the answer page shows."""
+
+    pk: int
+    title: str
+    kind: str
+    document_number: str
+    document_date: dt.date | None
+    access_notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLink:
+    answer_id: int
+    evidence_id: int
+    level: int
+    evidence: CheckedEvidence
+
+
+def _checked_links(rows) -> list[CheckedLink]:
+    """The links as tuples of the checked columns, one CheckedEvidence per evidence item."""
+    evidence: dict[int, CheckedEvidence] = {}
+    links = []
+    for answer_id, evidence_id, level, *fields in rows.values_list(
+        "answer_id",
+        "evidence_id",
+        "level",
+        "evidence__title",
+        "evidence__kind",
+        "evidence__document_number",
+        "evidence__document_date",
+        "evidence__access_notes",
+    ):
+        item = evidence.get(evidence_id) or evidence.setdefault(
+            evidence_id, CheckedEvidence(evidence_id, *fields)
+        )
+        links.append(CheckedLink(answer_id, evidence_id, level, item))
+    return links
+
+
+def _load(period: Period, links_query, *, lean: bool = False) -> _Period:
+    """Four queries: milestones (none where they are prefetched), links with evidence, latest
+    versions with files and the head of their text, and the institution's other evidence
+    sharing those files. The last two select through subqueries of the links, so they run
+    whether or not anything is linked: the count stays the same as evidence is added.
+    `lean`: the links with the checked columns only (CheckedLink), not model rows."""
     deadline = _deadline(period.milestones.all())
     links: dict[int, list[EvidenceLink]] = {}
-    evidence_ids = set()
-    for link in links_query.select_related("evidence").order_by("level", "evidence__title"):
+    rows = links_query.select_related("evidence").order_by("level", "evidence__title")
+    for link in _checked_links(rows) if lean else rows:
         links.setdefault(link.answer_id, []).append(link)
-        evidence_ids.add(link.evidence_id)
+    linked = links_query.order_by().values("evidence_id")
     latest: dict[int, EvidenceVersion] = {}
     versions = (
-        EvidenceVersion.objects.filter(evidence_id__in=evidence_ids)
+        EvidenceVersion.objects.filter(evidence_id__in=linked)
         .select_related("file")
         .annotate(text_head=Substr("file__extracted__text", 1, DRAFT_HEAD))
         .order_by("evidence_id", "-number")
     )
     for version in versions:
         latest.setdefault(version.evidence_id, version)
+    newer = EvidenceVersion.objects.filter(
+        evidence_id=OuterRef("evidence_id"), number__gt=OuterRef("number")
+    )
+    latest_files = (
+        EvidenceVersion.objects.filter(evidence_id__in=linked)
+        .annotate(superseded=Exists(newer))
+        .filter(superseded=False)
+        .order_by()
+        .values("file_id")
+    )
     twins: dict[int, list[Evidence]] = {}
-    file_ids = {version.file_id for version in latest.values()}
-    if file_ids:
-        newer = EvidenceVersion.objects.filter(
-            evidence_id=OuterRef("evidence_id"), number__gt=OuterRef("number")
+    current = (
+        EvidenceVersion.objects.filter(
+            file_id__in=latest_files, evidence__institution_id=period.institution_id
         )
-        current = (
-            EvidenceVersion.objects.filter(
-                file_id__in=file_ids, evidence__institution_id=period.institution_id
-            )
-            .annotate(superseded=Exists(newer))
-            .filter(superseded=False)
-            .select_related("evidence")
-            .order_by("evidence__title", "evidence_id")
-        )
-        for version in current:
-            twins.setdefault(version.file_id, []).append(version.evidence)
+        .annotate(superseded=Exists(newer))
+        .filter(superseded=False)
+        .select_related("evidence")
+        .order_by("evidence__title", "evidence_id")
+    )
+    for version in current:
+        twins.setdefault(version.file_id, []).append(version.evidence)
     return _Period(period, instrument_of(period), deadline, links, latest, twins)
 
 
@@ -555,11 +607,11 @@ def _checklist(data: _Period, answer: Answer, indicator: Indicator) -> list[Chec
 def answer_readiness(answer_id: int, *, now: dt.datetime | None = None) -> Readiness:
     """The checks and the per-level checklist of one answer (five queries). Permission checks
     are the caller's: read the answer through answer_for_user first."""
-    answer = Answer.objects.select_related("period").filter(pk=answer_id).first()
+    answer = Answer.objects.select_related("period__institution").filter(pk=answer_id).first()
     if answer is None:
         raise NotFound(_("Answer not found."))
     data = _load(answer.period, EvidenceLink.objects.filter(answer_id=answer.pk))
-    today = timezone.localdate(now or timezone.now())
+    today = timezone.localdate(now or now_for(answer.period.institution))
     indicator = _indicator(data.instrument, answer)
     evidence = {link.evidence_id: link.evidence for link in data.links.get(answer.pk, [])}
     return Readiness(
@@ -575,13 +627,25 @@ def answer_readiness(answer_id: int, *, now: dt.datetime | None = None) -> Readi
 def period_readiness(period_id: int, *, now: dt.datetime | None = None) -> dict[int, list[Check]]:
     """answer id -> its checks, for every answer of the period (six queries, however many
     answers, links and files)."""
-    period = Period.objects.filter(pk=period_id).first()
+    period = Period.objects.select_related("institution").filter(pk=period_id).first()
     if period is None:
         raise NotFound(_("Period not found."))
-    data = _load(period, EvidenceLink.objects.filter(answer__period_id=period.pk))
-    today = timezone.localdate(now or timezone.now())
     answers = Answer.objects.filter(period=period).only("pk", "indicator", "level", "period_id")
+    return answers_checks(period, answers.order_by("position"), now=now)
+
+
+def answers_checks(
+    period: Period, answers: Iterable[Answer], *, now: dt.datetime | None = None
+) -> dict[int, list[Check]]:
+    """answer id -> its checks, for these answers of the period (each read with at least its
+    pk, indicator and level): the institution-wide readiness page, the deadline view and the
+    dashboard's count. Four queries however many answers, links and files (three without
+    any file); the period's milestones are not read again where they are prefetched."""
+    answers = list(answers)
+    links = EvidenceLink.objects.filter(answer_id__in=[answer.pk for answer in answers])
+    data = _load(period, links, lean=True)
+    today = timezone.localdate(now or now_for(period.institution))
     return {
         answer.pk: _answer_checks(data, answer, _indicator(data.instrument, answer), today)
-        for answer in answers.order_by("position")
+        for answer in answers
     }

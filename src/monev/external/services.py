@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
@@ -38,6 +38,7 @@ from monev.external.selectors import (
     latest_instrument,
 )
 from monev.institutions.access import institution_for_user
+from monev.institutions.clock import now_for
 from monev.instruments.external_indices import index_label, owner_label
 from monev.lib.errors import Forbidden, InvalidInput
 
@@ -277,7 +278,7 @@ def result_record(
         source_note=source_note,
         source_url=source_url,
         recorded_by=actor,
-        recorded_at=now or timezone.now(),
+        recorded_at=now or now_for(institution),
     )
     audit_record(
         actor=actor,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,13 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     province = models.CharField(_("province"), max_length=80, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # How far the institution's own clock runs from the real one (monev.institutions.clock):
+    # zero for a real institution; a demo institution lives on its story's day.
+    # The database default too: rows written by older code (or by migrations' historical
+    # models) get a real clock.
+    clock_offset = models.DurationField(
+        _("clock offset"), default=timedelta(0), db_default=timedelta(0)
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

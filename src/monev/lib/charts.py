@@ -107,6 +107,23 @@ class RowLayout:
     def bottom(self, rows: int) -> int:
         return self.top + self.row_height * rows
 
+    def label_lines(self, text: str, lines: int = 2) -> list[str]:
+        """The label in at most `lines` lines of `label_chars`, broken between words (a word
+        longer than a line is cut); an ellipsis ends the last line only when words are left
+        over. A PDF's names stay readable instead of clipped mid-word."""
+        limit = self.label_chars
+        out: list[str] = []
+        words = text.split()
+        while words and len(out) < lines:
+            line = words.pop(0)[:limit]
+            while words and len(line) + 1 + len(words[0]) <= limit:
+                line += " " + words.pop(0)
+            out.append(line)
+        if words:
+            last = out[-1]
+            out[-1] = (last if len(last) < limit else last[: limit - 1].rstrip()) + "…"
+        return out
+
     def label(self, text: str) -> str:
         limit = self.label_chars
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -106,6 +106,13 @@ class ChangesOut(Schema):
     by_unit: list[UnitChangesOut]
 
 
+class DashboardReadinessOut(Schema):
+    errors: int
+    warnings: int
+    answers_with_errors: int
+    details_url: str = Field(description="every finding: GET /api/v1/periods/{id}/readiness")
+
+
 class DashboardOut(Schema):
     period_id: int
     instrument: str
@@ -120,6 +127,9 @@ class DashboardOut(Schema):
     units: list[UnitProgressOut]
     upcoming: list[UpcomingOut]
     changes: ChangesOut
+    readiness: DashboardReadinessOut = Field(
+        description="the readiness errors and warnings of the answers the caller sees"
+    )
 
 
 class SnapshotOut(Schema):
@@ -317,6 +327,12 @@ def _dashboard(board: selectors.Dashboard) -> dict:
                 {"unit_id": unit.pk, "code": unit.code, "counts": counts}
                 for unit, counts in board.changes.by_unit
             ],
+        },
+        "readiness": {
+            "errors": board.readiness.errors,
+            "warnings": board.readiness.warnings,
+            "answers_with_errors": board.readiness.answers_with_errors,
+            "details_url": f"/api/v1/periods/{board.period.pk}/readiness",
         },
     }
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
@@ -16,6 +15,7 @@ from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import period_for_user
 from monev.evaluations.stages import ScoreStage
 from monev.institutions.access import require
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.lib.errors import InvalidInput
 from monev.monitoring.models import Snapshot
@@ -95,7 +95,7 @@ def snapshot_take(*, actor, period_id: int, label: str, now: datetime | None = N
         label=label,
         kind=Snapshot.Kind.ON_DEMAND,
         checkpoint="",
-        now=now or timezone.now(),
+        now=now or now_for(period.institution),
     )
 
 

@@ -10,12 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 
 from monev.core.engine import Change
-from monev.core.numbers import exact_str, round_fraction
+from monev.core.numbers import exact_str, round_fraction, value_text
 from monev.evaluations import selectors as evaluation_selectors
 from monev.institutions.permissions import Capability
 from monev.lib.api_schemas import READ_ERRORS, WRITE_ERRORS, DecimalIn, ErrorOut, Id, SmallInt
 from monev.lib.errors import NotFound
 from monev.planning import selectors, services
+from monev.planning.deadline_schemas import DeadlinesOut, SortName, deadlines_out
+from monev.planning.deadlines import deadline_view
+from monev.planning.freshness import PlanChange, plan_freshness
 from monev.planning.models import ActionItem, Plan
 
 router = Router(tags=["planning"])
@@ -79,17 +82,28 @@ class PlanIn(Schema):
 class ActionItemOut(Schema):
     id: int
     number: str
+    name: str = Field(description='the number and short name: "13 · Peta Rencana SPBE"')
     answer_id: int
     from_level: str
     to_level: int
-    effort: str
+    effort: str = Field(description="in effort points (relative units, see docs/planning.md)")
     unit_id: int | None
     unit_code: str | None
     due_date: date | None
     status: str
+    overdue: bool = Field(description="open and due before today")
     done_at: datetime | None
     done_by: str | None
     version: int
+
+
+class PlanChangeOut(Schema):
+    number: str
+    name: str
+    before: str | None = Field(description="the level the plan was computed from")
+    after: str | None = Field(description="the level now")
+    planned_to: int | None = Field(description="the highest level the plan takes it to")
+    on_plan: bool = Field(description="raised as the plan asks (does not make it stale)")
 
 
 class PlanOut(Schema):
@@ -102,10 +116,13 @@ class PlanOut(Schema):
     index_before_exact: str
     index_after: str
     index_after_exact: str
-    total_effort: str
+    total_effort: str = Field(description="in effort points (relative units)")
     parameters: dict
     created_by: str | None
     created_at: datetime
+    stale: bool = Field(description="a level it was computed from changed off the plan")
+    changes: list[PlanChangeOut] = Field(description="every level changed since it was computed")
+    overdue: int = Field(description="how many of the items shown are overdue")
     items: list[ActionItemOut]
 
 
@@ -126,6 +143,12 @@ class DoneIn(Schema):
     version: int | None = Field(None, description="the version you read; stale answers 409")
 
 
+class ReplanIn(Schema):
+    plan_id: int | None = Field(
+        None, description="the plan you saw; another active plan answers 409"
+    )
+
+
 class ReassignIn(Schema):
     unit_id: int
     version: int | None = None
@@ -134,7 +157,7 @@ class ReassignIn(Schema):
 # --- shaping -------------------------------------------------------------------------------
 
 
-def _change(change: Change) -> dict:
+def _score_change(change: Change) -> dict:
     return {
         "code": change.code,
         "name": change.name,
@@ -149,6 +172,7 @@ def _item(item: ActionItem) -> dict:
     return {
         "id": item.pk,
         "number": item.answer.indicator,
+        "name": getattr(item, "label", item.answer.indicator),
         "answer_id": item.answer_id,
         "from_level": f"{item.from_level:.2f}",
         "to_level": item.to_level,
@@ -157,13 +181,29 @@ def _item(item: ActionItem) -> dict:
         "unit_code": item.unit.code if item.unit else None,
         "due_date": item.due_date,
         "status": item.status,
+        "overdue": getattr(item, "overdue", False),
         "done_at": item.done_at,
         "done_by": str(item.done_by) if item.done_by_id else None,
         "version": item.version,
     }
 
 
+def _change(change: PlanChange) -> dict:
+    def text(level):
+        return None if level is None else value_text(level)
+
+    return {
+        "number": change.number,
+        "name": change.label,
+        "before": text(change.before),
+        "after": text(change.after),
+        "planned_to": change.planned_to,
+        "on_plan": change.on_plan,
+    }
+
+
 def _plan(plan: Plan, items: list[ActionItem]) -> dict:
+    freshness = plan_freshness(plan)
     return {
         "id": plan.pk,
         "period_id": plan.period_id,
@@ -178,6 +218,9 @@ def _plan(plan: Plan, items: list[ActionItem]) -> dict:
         "parameters": plan.parameters,
         "created_by": str(plan.created_by) if plan.created_by_id else None,
         "created_at": plan.created_at,
+        "stale": freshness.stale,
+        "changes": [_change(c) for c in freshness.changes],
+        "overdue": sum(1 for i in items if getattr(i, "overdue", False)),
         "items": [_item(i) for i in items],
     }
 
@@ -206,12 +249,12 @@ def what_if(request, period_id: Id, payload: WhatIfIn):
         "predicate_before": result.before.predicate.name,
         "predicate_after": result.after.predicate.name,
         "predicate_changed": result.predicate_changed,
-        "index": _change(result.index),
+        "index": _score_change(result.index),
         "changed": [
             {"number": n, "before": str(b), "after": str(a)} for n, b, a in result.changed_items
         ],
-        "domains": [_change(c) for c in result.domains],
-        "aspects": [_change(c) for c in result.aspects],
+        "domains": [_score_change(c) for c in result.domains],
+        "aspects": [_score_change(c) for c in result.aspects],
     }
 
 
@@ -248,6 +291,25 @@ def plan_create(request, period_id: Id, payload: PlanIn):
         locked=payload.locked,
         forced=payload.forced,
         capacities=payload.capacities,
+    )
+    _period, access = evaluation_selectors.period_for_user(request.auth, period_id)
+    return Status(201, _plan(plan, selectors.plan_items(plan, access)))
+
+
+@router.post(
+    "/periods/{period_id}/plan/replan",
+    response={201: PlanOut, **WRITE_ERRORS},
+    summary="Re-plan from the levels now",
+)
+def plan_replan(request, period_id: Id, payload: ReplanIn | None = None):
+    """Compute the plan again from the self-assessed levels now, with the active plan's target
+    and constraints (what to do when `stale` is true). Steps still in the new plan keep their
+    unit, due date and progress. 409 when `plan_id` is no longer the active plan, or there is
+    none. Koordinator or admin."""
+    plan = services.plan_replan(
+        actor=request.auth,
+        period_id=period_id,
+        expected_plan_id=payload.plan_id if payload else None,
     )
     _period, access = evaluation_selectors.period_for_user(request.auth, period_id)
     return Status(201, _plan(plan, selectors.plan_items(plan, access)))
@@ -306,6 +368,7 @@ def effort_put(request, period_id: Id, number: str, to_level: SmallInt, payload:
 def _item_after(item: ActionItem) -> dict:
     """The item as stored after the service changed it (one the scoped getter let through)."""
     fresh = ActionItem.objects.select_related("answer", "unit", "done_by").get(pk=item.pk)
+    selectors.describe_items(item.plan.period, [fresh])
     return _item(fresh)
 
 
@@ -343,3 +406,20 @@ def item_reassign(request, item_id: Id, payload: ReassignIn):
         expected_version=payload.version,
     )
     return _item_after(item)
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/periods/{period_id}/deadlines",
+    response={200: DeadlinesOut, **READ_ERRORS, 422: ErrorOut},
+    summary="Deadlines: what is due when, who still owes what",
+)
+def period_deadlines(request, period_id: Id, sort: SortName = "due"):
+    """The period's milestones with the days left (negative: since), and per unit what it
+    still owes - answers not submitted, answers whose evidence has readiness errors, the
+    active plan's open actions - each with its due date and overdue marked; `sort`: units by
+    their soonest due date, or by name. An operator sees their own units only."""
+    period, access = evaluation_selectors.period_for_user(request.auth, period_id)
+    return deadlines_out(deadline_view(period, access, sort=sort))

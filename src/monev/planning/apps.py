@@ -9,8 +9,10 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         from monev.evaluations import hooks
+        from monev.planning.deadlines import deadlines_tab
         from monev.planning.selectors import plan_tab, unit_actions
 
         # The to-do page lists the plan's actions for the user's units, with their dates.
         hooks.todo_sections.register("actions", unit_actions)
         hooks.period_tabs.register("plan", plan_tab)
+        hooks.period_tabs.register("deadlines", deadlines_tab)

@@ -147,3 +147,10 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.pk, str(u)) for u in units]
+
+
+class ReplanForm(forms.Form):
+    """The plan the koordinator saw as stale: a second click after someone re-planned is a
+    conflict, not a third plan."""
+
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput)

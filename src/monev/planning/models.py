@@ -58,6 +58,11 @@ class Plan(models.Model):
     index_after_exact = models.CharField(max_length=EXACT_LENGTH)
     total_effort = models.DecimalField(_("total effort"), **EFFORT_DIGITS)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # What the plan was built on, to tell when it goes stale (selectors.plan_freshness):
+    # {"levels": {number: level as value_text, or None}, "planned": {number: highest level
+    # planned}}; "partial": true on plans made before it was recorded (0003 filled it in
+    # from their action items only).
+    basis = models.JSONField(_("basis"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.models import Membership, Role, Unit
+from monev.lib.public_url import public_base, public_url
 from monev.planning.models import ActionItem, Plan, ReminderSent
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def lead_days_setting() -> tuple[int, ...]:
 
 
 def absolute_url(path: str) -> str:
-    return settings.MONEV_BASE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def is_remindable(days: int, lead_days: Sequence[int]) -> bool:
@@ -378,7 +379,7 @@ def _reminder_email(user, dues: list[Due], today: date) -> Email:
         "soon": soon,
         "count": len(dues),
         "overdue_count": len(overdue),
-        "base_url": settings.MONEV_BASE_URL,
+        "base_url": public_base(),
     }
     return Email(
         kind=REMINDER,
@@ -399,7 +400,7 @@ def _digest_email(user, institutions: list, today: date, lead_days) -> Email:
         "today": today,
         "institutions": institutions,  # [(institution, [DigestPeriod])]
         "soon_days": max(lead_days, default=0),
-        "base_url": settings.MONEV_BASE_URL,
+        "base_url": public_base(),
     }
     return Email(
         kind=DIGEST,

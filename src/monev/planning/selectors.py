@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core import planner
@@ -19,19 +18,24 @@ from monev.core.model import Instrument, ScoredItem
 from monev.core.numbers import NotExact, parse_decimal
 from monev.evaluations.models import Answer, AnswerUnit, Period
 from monev.evaluations.period_instrument import instrument_of
+from monev.institutions import clock
 from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Forbidden, InvalidInput, NotFound
+from monev.planning.freshness import indicator_labels
 from monev.planning.models import ActionItem, EffortOverride, Plan
 
 
 def active_plan(period: Period) -> Plan | None:
-    return (
+    plan = (
         Plan.objects.filter(period=period, status=Plan.Status.ACTIVE)
         .select_related("created_by")
         .first()
     )
+    if plan is not None:
+        plan.period = period  # already read: its labels and dates need no other query
+    return plan
 
 
 def _visible_answer_ids(period: Period, access: Access) -> set[int] | None:
@@ -97,6 +101,10 @@ class UnitGroup:
     def done(self) -> int:
         return sum(1 for item in self.items if item.status == ActionItem.Status.DONE)
 
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
+
 
 @dataclass
 class PlanView:
@@ -104,30 +112,60 @@ class PlanView:
     items: list[ActionItem] = field(default_factory=list)
     groups: list[UnitGroup] = field(default_factory=list)
     past_plans: int = 0
+    today: date | None = None
 
     @property
     def done(self) -> int:
         return sum(1 for item in self.items if item.status == ActionItem.Status.DONE)
 
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
 
-def plan_items(plan: Plan, access: Access) -> list[ActionItem]:
-    """The plan's action items the user may see (an operator: their units'), in due order."""
+
+def today_for(period: Period) -> date:
+    """The day that decides what is overdue for the period's institution (its clock: a demo
+    institution's is its story's)."""
+    cached = Period.institution.is_cached(period)  # else its offset costs one query
+    return clock.today_for(period.institution if cached else period.institution_id)
+
+
+def describe_items(period: Period, items: list[ActionItem], today: date | None = None) -> None:
+    """Give each item its indicator's label (number and short name) and whether it is overdue
+    (open, due before `today`). No query: the instrument is read from its file."""
+    labels = indicator_labels(instrument_of(period))
+    today = today or today_for(period)
+    for item in items:
+        item.label = labels.get(item.answer.indicator, item.answer.indicator)
+        item.overdue = (
+            item.status == ActionItem.Status.OPEN
+            and item.due_date is not None
+            and item.due_date < today
+        )
+
+
+def plan_items(plan: Plan, access: Access, today: date | None = None) -> list[ActionItem]:
+    """The plan's action items the user may see (an operator: their units'), in due order,
+    with their labels and overdue marks (describe_items)."""
     items = ActionItem.objects.filter(plan=plan).select_related("answer", "unit", "done_by")
     if access.is_operator_only:
         items = items.filter(unit_id__in=access.unit_ids)
-    return list(items.order_by("position"))
+    items = list(items.order_by("position"))
+    describe_items(plan.period, items, today)
+    return items
 
 
-def plan_view(period: Period, access: Access) -> PlanView:
+def plan_view(period: Period, access: Access, today: date | None = None) -> PlanView:
     plan = active_plan(period)
     if plan is None:
         return PlanView(None)
-    items = plan_items(plan, access)
+    today = today or today_for(period)
+    items = plan_items(plan, access, today)
     groups: dict[int | None, UnitGroup] = {}
     for item in items:
         groups.setdefault(item.unit_id, UnitGroup(item.unit, [])).items.append(item)
     ordered = sorted(groups.values(), key=lambda g: (g.unit is None, g.unit.code if g.unit else ""))
-    return PlanView(plan, items, ordered)
+    return PlanView(plan, items, ordered, today=today)
 
 
 def unit_actions(period: Period, access: Access) -> list[ActionItem]:
@@ -138,7 +176,9 @@ def unit_actions(period: Period, access: Access) -> list[ActionItem]:
     ).select_related("answer", "unit")
     if access.is_operator_only:
         items = items.filter(unit_id__in=access.unit_ids)
-    return list(items.order_by("due_date", "position"))
+    items = list(items.order_by("due_date", "position"))
+    describe_items(period, items)
+    return items
 
 
 # --- efforts ---------------------------------------------------------------------------------
@@ -274,10 +314,6 @@ def what_if_view(
         if a.indicator in shown_numbers
     ]
     return WhatIfView(instrument, rows, result)
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def plan_tab(period: Period, access: Access) -> bool:

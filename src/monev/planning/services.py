@@ -15,15 +15,17 @@ from monev.audit.services import audit_record
 from monev.core import planner
 from monev.core.engine import score_problem
 from monev.core.model import Instrument
-from monev.core.numbers import decimal_places, exact_str
+from monev.core.numbers import decimal_places, exact_str, value_text
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.services.periods import period_get
 from monev.institutions.access import institution_for_user, require
+from monev.institutions.clock import now_for
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Capability
 from monev.instruments.external_indices import imported_refusal
 from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
+from monev.planning.freshness import basis_of, plan_freshness
 from monev.planning.models import ActionItem, EffortOverride, Plan
 from monev.planning.selectors import action_item_for, step_levels
 
@@ -230,18 +232,59 @@ def plan_create(
     period's target when None), store it with its action items and supersede the period's
     active plan. When the target cannot be reached, the plan stored is the planner's cheapest
     plan to the best reachable index, marked as not reaching the target (reachable False)."""
-    now = now or timezone.now()
     period = _managed_period(actor, period_id, lock=True)
-    instrument = instrument_of(period)
     target = target if target is not None else period.target
     if target is None:
         raise InvalidInput(
             _("Give a target index (the period has none)."),
             details=[{"location": "target", "message": str(_("A target is required."))}],
         )
-    forced = {str(k): int(v) for k, v in (forced or {}).items()}
-    capacities = {str(k): int(v) for k, v in (capacities or {}).items()}
-    locked = sorted({str(n) for n in locked})
+    parameters = {
+        "locked": sorted({str(n) for n in locked}),
+        "forced": {str(k): int(v) for k, v in (forced or {}).items()},
+        "capacities": {str(k): int(v) for k, v in (capacities or {}).items()},
+    }
+    return _plan_store(actor, period, target, parameters, now or now_for(period.institution))
+
+
+@transaction.atomic
+def plan_replan(
+    *, actor, period_id: int, expected_plan_id: int | None = None, now: datetime | None = None
+) -> Plan:
+    """Compute the period's plan again from the levels now, with the active plan's target and
+    constraints (one click when the plan is stale). A step (indicator, level reached) that is
+    still in the new plan keeps its responsible unit, due date and progress (done, when, by
+    whom); new steps get the owners and spread dates a new plan gets. Conflict when the active
+    plan is no longer `expected_plan_id` (someone re-planned meanwhile)."""
+    period = _managed_period(actor, period_id, lock=True)
+    current = (
+        Plan.objects.select_for_update().filter(period=period, status=Plan.Status.ACTIVE).first()
+    )
+    if current is None:
+        raise InvalidTransition(_("This period has no plan to compute again."))
+    if expected_plan_id is not None and expected_plan_id != current.pk:
+        raise Conflict(
+            _("The plan has been replaced meanwhile; reload to see the new one."),
+            current={"plan": current.pk},
+        )
+    parameters = {
+        "locked": list(current.parameters.get("locked", [])),
+        "forced": dict(current.parameters.get("forced", {})),
+        "capacities": dict(current.parameters.get("capacities", {})),
+    }
+    now = now or now_for(period.institution)
+    return _plan_store(actor, period, current.target, parameters, now, carry_from=current)
+
+
+def _plan_store(actor, period, target, parameters, now, carry_from: Plan | None = None) -> Plan:
+    """Check the parameters, run the planner on the levels now, store the plan and its action
+    items (carrying over `carry_from`'s where the step remains) and supersede the active one."""
+    instrument = instrument_of(period)
+    locked, forced, capacities = (
+        parameters["locked"],
+        parameters["forced"],
+        parameters["capacities"],
+    )
     units_by_code = {u.code: u for u in Unit.objects.filter(institution_id=period.institution_id)}
     _check_parameters(instrument, units_by_code, target, locked, forced, capacities)
     locked = _lock_imported(instrument, locked, forced)
@@ -269,31 +312,58 @@ def plan_create(
         index_after_exact=exact_str(result.index_after.exact),
         total_effort=result.total_effort,
         parameters={"locked": locked, "forced": forced, "capacities": capacities},
+        basis=basis_of(answers.values(), result.steps),
         created_by=actor,
         created_at=now,
     )
-    items = _action_items(plan, result.steps, answers, owners, now)
+    carried = _carried(carry_from)
+    items = _action_items(plan, result.steps, answers, owners, now, carried)
+    after = {
+        "target": target,
+        "reachable": plan.reachable,
+        "index_before": plan.index_before_exact,
+        "index_after": plan.index_after_exact,
+        "total_effort": plan.total_effort,
+        "steps": [f"{i.answer.indicator}:{i.from_level}->{i.to_level}" for i in items],
+        "parameters": plan.parameters,
+    }
+    before = {"plan": superseded[0].pk} if superseded else {}
+    if carry_from is not None:
+        changes = plan_freshness(carry_from, instrument).changes
+        before["changes"] = {c.number: [_text(c.before), _text(c.after)] for c in changes}
+        after["carried"] = [
+            f"{i.answer.indicator}:{i.to_level}" for i in items if _step_key(i) in carried
+        ]
     audit_record(
         actor=actor,
-        action="plan.create",
+        action="plan.replan" if carry_from is not None else "plan.create",
         obj=plan,
         institution_id=period.institution_id,
         period_id=period.pk,
-        before={"plan": superseded[0].pk} if superseded else {},
-        after={
-            "target": target,
-            "reachable": plan.reachable,
-            "index_before": plan.index_before_exact,
-            "index_after": plan.index_after_exact,
-            "total_effort": plan.total_effort,
-            "steps": [f"{i.answer.indicator}:{i.from_level}->{i.to_level}" for i in items],
-            "parameters": plan.parameters,
-        },
+        before=before,
+        after=after,
     )
     return plan
 
 
-def _action_items(plan, steps, answers, owners, now) -> list[ActionItem]:
+def _text(level: Decimal | None) -> str | None:
+    return None if level is None else value_text(level)
+
+
+def _step_key(item: ActionItem) -> tuple[str, int]:
+    return item.answer.indicator, item.to_level
+
+
+def _carried(plan: Plan | None) -> dict[tuple[str, int], ActionItem]:
+    """The old plan's action items by step (indicator, level reached)."""
+    if plan is None:
+        return {}
+    items = ActionItem.objects.filter(plan=plan).select_related("answer").order_by("position")
+    return {_step_key(item): item for item in items}
+
+
+def _action_items(plan, steps, answers, owners, now, carried=None) -> list[ActionItem]:
+    carried = carried or {}
     ordered = sorted(steps, key=lambda s: (s.from_level, s.to_level, answers[s.number].position))
     deadline = evidence_deadline(plan.period)
     dates = due_dates(
@@ -306,18 +376,22 @@ def _action_items(plan, steps, answers, owners, now) -> list[ActionItem]:
         # The first responsible unit by code (the planner counts a step against every owner's
         # capacity); the koordinator can reassign it.
         unit = next(iter(owners.get(step.number, [])), None)
-        items.append(
-            ActionItem(
-                plan=plan,
-                answer=answers[step.number],
-                position=position,
-                from_level=step.from_level,
-                to_level=step.to_level,
-                effort=step.effort,
-                unit=unit,
-                due_date=due,
-            )
+        item = ActionItem(
+            plan=plan,
+            answer=answers[step.number],
+            position=position,
+            from_level=step.from_level,
+            to_level=step.to_level,
+            effort=step.effort,
+            unit=unit,
+            due_date=due,
         )
+        old = carried.get((step.number, step.to_level))
+        if old is not None:
+            # The same step of the plan before: what was agreed and done about it stays.
+            item.unit_id, item.due_date = old.unit_id, old.due_date
+            item.status, item.done_at, item.done_by_id = old.status, old.done_at, old.done_by_id
+        items.append(item)
     return ActionItem.objects.bulk_create(items)
 
 
@@ -359,7 +433,8 @@ def action_item_complete(
     if item.status == ActionItem.Status.DONE:
         raise InvalidTransition(_("This action item is already done."))
     before = _item_state(item)
-    item.status, item.done_at, item.done_by = ActionItem.Status.DONE, now or timezone.now(), actor
+    now = now or now_for(item.plan.period.institution)  # a demo's is its story's
+    item.status, item.done_at, item.done_by = ActionItem.Status.DONE, now, actor
     item.version += 1
     item.save(update_fields=["status", "done_at", "done_by", "version"])
     _record_item(actor, "action_item.done", item, before)

@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from monev.evaluations import hooks
+        from monev.reports.leader import leader_tab
         from monev.reports.selectors import reports_tab
 
         hooks.period_tabs.register("reports", reports_tab)
+        hooks.period_tabs.register("leader", leader_tab)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.urls import reverse
 
 from monev.core.model import Instrument, ScoredItem
 from monev.evaluations import stages
 from monev.evaluations.models import AssessorPass, Comment, Period
 from monev.evidence.models import EvidenceLink
+from monev.lib.public_url import public_url
 
 # The stages of the cycle as the workbooks name them: (key, header). Self-assessment and the
 # internal verification come from the answer; the others from the external assessors' passes.
@@ -59,7 +59,7 @@ def evidence_address(evidence) -> str:
     """Where the assessors find it: the application's link, else its page here."""
     if evidence.url:
         return evidence.url
-    return settings.MONEV_BASE_URL + reverse("evidence:detail", args=[evidence.pk])
+    return public_url(reverse("evidence:detail", args=[evidence.pk]))
 
 
 def evidence_links(period: Period) -> dict[int, list[EvidenceLink]]:

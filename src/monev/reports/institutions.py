@@ -30,7 +30,7 @@ from monev.institutions.models import Institution, Membership
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import InvalidInput
 from monev.reports.common import SCORE_STAGE_NAMES, item_names
-from monev.reports.workbook import Book, Column, level_column
+from monev.reports.workbook import Book, Column, indicator_level_column, level_column
 
 KIND_NAMES = {"pusat": "Pusat", "provinsi": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 HEADLINE_NOTE = (
@@ -211,7 +211,7 @@ LEVEL_COLUMNS = (
     Column("No. Indikator", 10, "Nomor indikator dalam instrumen."),
     Column("Indikator", 40, "Nama indikator."),
     Column("Aspek", 26, "Aspek indikator."),
-    level_column(
+    indicator_level_column(
         "Tingkat",
         "Tingkat indikator pada tahap yang dipakai untuk instansi ini; kosong bila belum bernilai.",
     ),

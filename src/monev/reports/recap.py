@@ -23,7 +23,14 @@ from monev.reports.common import (
     item_names,
     levels_by_stage,
 )
-from monev.reports.workbook import DATETIME_FORMAT, Book, Column, level_column, local_datetime
+from monev.reports.workbook import (
+    DATETIME_FORMAT,
+    Book,
+    Column,
+    indicator_level_column,
+    level_column,
+    local_datetime,
+)
 
 STAGE_NOTE = (
     "Tahap: Penilaian Mandiri (tingkat instansi), Terverifikasi (setelah asesor internal), "
@@ -163,7 +170,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
             Column("Domain", 24, "Domain indikator.", wrap=True),
             level_column("Bobot (%)", "Bobot indikator dalam indeks, persen."),
             *(
-                level_column(header, f"Tingkat pada tahap {header}.")
+                indicator_level_column(header, f"Tingkat pada tahap {header}.")
                 for _key, header in STAGE_HEADERS
             ),
         ],

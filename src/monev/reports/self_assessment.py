@@ -29,7 +29,7 @@ from monev.reports.workbook import (
     DATETIME_FORMAT,
     Book,
     Column,
-    level_column,
+    indicator_level_column,
     local_datetime,
 )
 
@@ -55,7 +55,7 @@ COLUMNS = (
     Column("Domain", 22, "Domain indikator.", wrap=True),
     Column("Aspek", 26, "Aspek indikator.", wrap=True),
     Column("Indikator", 40, "Nama indikator (dan sub-indikator).", wrap=True),
-    level_column("Tingkat Mandiri", STAGE_EXPLANATIONS["Tingkat Mandiri"]),
+    indicator_level_column("Tingkat Mandiri", STAGE_EXPLANATIONS["Tingkat Mandiri"]),
     Column(
         "Penjelasan",
         60,
@@ -74,7 +74,7 @@ COLUMNS = (
     ),
     Column("Status", 14, "Status jawaban: draf, diajukan, dikembalikan, diverifikasi, final."),
     *(
-        level_column(header, STAGE_EXPLANATIONS[header])
+        indicator_level_column(header, STAGE_EXPLANATIONS[header])
         for _key, header in STAGE_HEADERS
         if header != "Tingkat Mandiri"
     ),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from monev.evaluations.models import Answer, Milestone, Period
 from monev.evaluations.selectors import AnswerRow, period_overview
 from monev.evidence.readiness import Severity, period_readiness
+from monev.institutions.clock import now_for
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access
 from monev.planning.models import ActionItem, Plan
@@ -26,7 +27,7 @@ from monev.reports.workbook import (
     LEGEND_SHEET,
     Book,
     Column,
-    level_column,
+    indicator_level_column,
     sheet_name,
 )
 
@@ -39,8 +40,10 @@ COLUMNS = (
     Column("Indikator", 44, "Nama indikator.", wrap=True),
     Column("Aspek", 24, "Aspek indikator.", wrap=True),
     Column("Status", 14, "Status jawaban saat ini."),
-    level_column("Tingkat Saat Ini", "Tingkat penilaian mandiri yang tersimpan sekarang."),
-    level_column(
+    indicator_level_column(
+        "Tingkat Saat Ini", "Tingkat penilaian mandiri yang tersimpan sekarang."
+    ),
+    indicator_level_column(
         "Tingkat yang Harus Dicapai",
         "Tingkat yang harus dicapai unit menurut butir rencana aktif yang masih terbuka "
         "(kosong bila rencana tidak meminta kenaikan).",
@@ -143,7 +146,7 @@ def _soonest(*dates: date | None) -> date | None:
 
 
 def build(period: Period, access: Access, *, now: datetime | None = None) -> bytes:
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     overview = period_overview(period, access, now=now)
     instrument = overview.instrument
     checks = period_readiness(period.pk, now=now)

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("periode/<id:period_id>/", views.period_reports, name="period"),
+    path("periode/<id:period_id>/pimpinan/", views.leader_view, name="leader"),
     path("periode/<id:period_id>/unduh/<slug:kind>/", views.period_download, name="download"),
     path(
         "periode/<id:period_id>/laporan.pdf",

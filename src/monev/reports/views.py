@@ -12,7 +12,7 @@ from monev.evaluations import navigation
 from monev.lib.downloads import bytes_download
 from monev.lib.errors import InvalidInput
 from monev.lib.params import old_query_names
-from monev.reports import exports, institutions, selectors
+from monev.reports import exports, institutions, leader, selectors
 from monev.reports.exports import ExportFile
 
 
@@ -35,6 +35,20 @@ def period_reports(request: HttpRequest, period_id: int) -> HttpResponse:
         "many_institutions": len(institutions.viewable_institution_ids(request.user)) > 1,
     }
     return render(request, "reports/period.html", context)
+
+
+@require_safe
+@login_required
+def leader_view(request: HttpRequest, period_id: int) -> HttpResponse:
+    """The leader's one-minute view of the period (reports.leader); its printable twin is the
+    one-page PDF (reports:summary_pdf)."""
+    period, access = navigation.period_or_404(request.user, period_id)
+    context = {
+        "period": period,
+        "summary": leader.leader_summary(period, access),
+        "tabs": navigation.period_tabs(period, access),
+    }
+    return render(request, "reports/leader.html", context)
 
 
 @require_safe

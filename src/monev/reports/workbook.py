@@ -37,7 +37,10 @@ from monev.lib.spreadsheets import FORMULA_START, formula_like, keep_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CREATOR = "Monev SPBE"
-LEVEL_FORMAT = "0.00"
+LEVEL_FORMAT = "0.00"  # indices, aspects, weights: always two decimals
+# An indicator's level as people write it: 4 for a whole level, 1.17 for partial credit (the
+# cell's format follows its value; see Book._cell).
+INDICATOR_LEVEL = "indicator level"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 INTEGER_FORMAT = "0"
@@ -71,6 +74,17 @@ class Column:
 
 def level_column(header: str, explanation: str, width: float = 11) -> Column:
     return Column(header, width, explanation, LEVEL_FORMAT)
+
+
+def indicator_level_column(header: str, explanation: str, width: float = 11) -> Column:
+    return Column(header, width, explanation, INDICATOR_LEVEL)
+
+
+def _number_format(column: Column, value) -> str:
+    if column.number_format != INDICATOR_LEVEL:
+        return column.number_format
+    whole = isinstance(value, int | Decimal) and value == int(value)
+    return INTEGER_FORMAT if whole else LEVEL_FORMAT
 
 
 def local_datetime(value: dt.datetime | None) -> dt.datetime | None:
@@ -206,7 +220,7 @@ class Book:
         cell = WriteOnlyCell(sheet, value)
         keep_text(cell)
         if column.number_format:
-            cell.number_format = column.number_format
+            cell.number_format = _number_format(column, value)
         if column.styled:
             cell.alignment = WRAP if column.wrap else TOP
         return cell

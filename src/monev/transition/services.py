@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ from monev.evaluations.services import answer_save
 from monev.evaluations.services.common import answer_state
 from monev.evidence.models import EvidenceLink
 from monev.evidence.services import evidence_link
+from monev.institutions.clock import now_for
 from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
 from monev.transition import selectors
 from monev.transition.models import CrosswalkSuggestion
@@ -211,7 +212,7 @@ def _decide(actor, suggestion, state: str, *, level=None, reason: str = "") -> N
     suggestion.level = level
     suggestion.reason = reason
     suggestion.decided_by = actor
-    suggestion.decided_at = timezone.now()
+    suggestion.decided_at = now_for(suggestion.period.institution_id)
     suggestion.save(update_fields=["state", "level", "reason", "decided_by", "decided_at"])
     audit_record(
         actor=actor,

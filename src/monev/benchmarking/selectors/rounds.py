@@ -46,6 +46,9 @@ class Choice:
     province: str
     options: tuple[RoundOption, ...]
     instrument: Instrument | None
+    # The filters asked for that no round matched together with the others, and so were not
+    # applied ("instrument", "source"): the page says so instead of showing nothing.
+    dropped: tuple[str, ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -127,14 +130,27 @@ def choose_round(
         instrument_id = ""  # published without an instrument
     province = (province or "").strip()
 
-    def matches(option: RoundOption) -> bool:
+    def matches(option: RoundOption, instrument_id, source) -> bool:
         return (
             (year is None or option.year == year)
             and (instrument_id is None or option.instrument_id == instrument_id)
             and (source is None or option.source == source)
         )
 
-    candidates = [o for o in options if matches(o)]
+    # Filters that cannot combine give way instead of ending on "nothing to show": the year
+    # stays, the instrument goes first (it belongs to the year), then the source.
+    asked = {"instrument": instrument_id, "source": source}
+    dropped: tuple[str, ...] = ()
+    candidates = [o for o in options if matches(o, instrument_id, source)]
+    if not candidates:
+        for relaxed in (("instrument",), ("instrument", "source")):
+            found = [
+                o for o in options if matches(o, None, None if "source" in relaxed else source)
+            ]
+            if found:
+                candidates = found
+                dropped = tuple(name for name in relaxed if asked[name] is not None)
+                break
     # Computed rounds first, then published; latest year first; the largest round first.
     candidates.sort(key=lambda o: (o.source != COMPUTED, -o.year, -o.count, o.instrument_id))
     if candidates:
@@ -151,6 +167,7 @@ def choose_round(
         province,
         tuple(options),
         round_instrument(chosen.instrument_id),
+        dropped,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Status
 
 from monev.evaluations import selectors, services
+from monev.evaluations.actions import detail_actions
 from monev.evaluations.api.routers import answers_router
 from monev.evaluations.api.schemas import (
     AnswerDetailOut,
@@ -18,6 +19,7 @@ from monev.evaluations.api.schemas import (
     ResponseIn,
     ReturnIn,
     StageName,
+    SubmitOut,
     UnitIdsOut,
     UnitsIn,
     VersionIn,
@@ -31,6 +33,7 @@ from monev.evaluations.api.shaping import (
     state_out,
     unit_out,
 )
+from monev.evaluations.hooks import submission_warnings
 from monev.evaluations.models import AssessorPass
 from monev.lib.api_schemas import (
     READ_ERRORS,
@@ -61,6 +64,7 @@ def answer_detail(request, answer_id: Id):
     detail = selectors.answer_detail(request.auth, answer_id)
     row = detail.row
     unit_ids = [unit.pk for unit in row.units]
+    actions = detail_actions(request.auth, detail)
     passes = sorted(row.passes.values(), key=lambda p: AssessorPass.ORDER.index(p.stage))
     return {
         **state_out(row.answer),
@@ -77,6 +81,8 @@ def answer_detail(request, answer_id: Id):
         "passes": [pass_out(p) for p in passes],
         "flags": flags_out(row.flags),
         "my_capabilities": capabilities_out(detail.access, unit_ids),
+        "actions": actions.as_dict(),
+        "state_notes": actions.state,
     }
 
 
@@ -98,11 +104,14 @@ def answer_save(request, answer_id: Id, payload: AnswerSaveIn):
 
 
 @answers_router.post(
-    "/{answer_id}/submit", response={200: AnswerStateOut, **WRITE_ERRORS}, summary="Submit"
+    "/{answer_id}/submit", response={200: SubmitOut, **WRITE_ERRORS}, summary="Submit"
 )
 def answer_submit(request, answer_id: Id, payload: VersionIn):
-    """Submit a draft or returned answer (diajukan) for the asesor internal's review."""
-    return _answer_step(services.answer_submit, request, answer_id, payload)
+    """Submit a draft or returned answer (diajukan) for the asesor internal's review. An
+    answer whose evidence has readiness errors is submitted all the same: they are listed in
+    `readiness_errors` (the answer page asks for a confirmation first)."""
+    state = _answer_step(services.answer_submit, request, answer_id, payload)
+    return {**state, "readiness_errors": flags_out(submission_warnings(answer_id))}
 
 
 @answers_router.post(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Status
 from ninja.pagination import paginate
@@ -36,6 +35,7 @@ from monev.evaluations.api.shaping import (
 from monev.evaluations.hooks import assigned_aspects
 from monev.evaluations.models import Answer
 from monev.institutions.access import require
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.lib.api_schemas import (
     READ_ERRORS,
@@ -132,7 +132,7 @@ def milestone_set(request, period_id: Id, payload: MilestoneIn):
         due_at=payload.due_at,
         title=payload.title,
     )
-    return milestone_out(milestone, timezone.now())
+    return milestone_out(milestone, now_for(milestone.period.institution_id))
 
 
 @periods_router.delete(
@@ -171,7 +171,7 @@ def period_todo(request, period_id: Id):
     """What the caller's units still owe - answers in draft or returned to them - with the
     deadlines ahead. For a koordinator, every open answer."""
     period, access = selectors.period_for_user(request.auth, period_id)
-    now = timezone.now()
+    now = now_for(period.institution)
     rows = selectors.unit_todo(period, access, now=now)
     return answer_list_out(period, rows, selectors.upcoming_milestones(period, now=now), now)
 
@@ -185,7 +185,7 @@ def period_review_queue(request, period_id: Id):
     """For an asesor internal: submitted answers waiting for verification. For an asesor
     eksternal: final answers without a final level yet. Empty for other roles."""
     period, access = selectors.period_for_user(request.auth, period_id)
-    now = timezone.now()
+    now = now_for(period.institution)
     aspects = assigned_aspects(request.auth, period) if access.can(Capability.ASSESS) else []
     rows = selectors.review_queue(period, access, now=now, aspects=aspects)
     return answer_list_out(period, rows, selectors.upcoming_milestones(period, now=now), now)

@@ -188,6 +188,22 @@ class AnswerStateOut(Schema):
     updated_at: datetime
 
 
+class ActionOut(Schema):
+    allowed: bool = Field(description="the caller may do it now (the server checks again)")
+    reason: str | None = Field(
+        description="why not, in the request's language (null when allowed)",
+        examples=["Penilaian mandiri ditutup pada 18 Agustus 2025 23.59; hanya koordinator ..."],
+    )
+
+
+class SubmitOut(AnswerStateOut):
+    readiness_errors: list[FlagOut] = Field(
+        description="the evidence's readiness errors at submission (an assessor is likely to "
+        "reject what they describe); the answer is submitted all the same - the answer page "
+        "asks for a confirmation first"
+    )
+
+
 class AnswerDetailOut(AnswerStateOut):
     indicator: str
     name: str
@@ -202,6 +218,21 @@ class AnswerDetailOut(AnswerStateOut):
     passes: list[PassOut]
     flags: list[FlagOut]
     my_capabilities: list[str] = Field(description="what the caller may do on this answer")
+    actions: dict[str, ActionOut] = Field(
+        description="each action on the answer - save, link_evidence, submit, verify, return, "
+        "reopen, assess, respond, comment, units - with whether the caller may do it now and "
+        "why not (the answer's status, the self-assessment window, the role, the external "
+        "assessor's assignment), from the rules the server applies when it is tried",
+        examples=[
+            {
+                "save": {"allowed": False, "reason": "Penilaian mandiri ditutup pada ..."},
+                "comment": {"allowed": True, "reason": None},
+            }
+        ],
+    )
+    state_notes: list[str] = Field(
+        description="the answer's state in sentences: why it is locked and who can change it"
+    )
 
 
 class AssignmentAnswerOut(Schema):

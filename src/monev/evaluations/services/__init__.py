@@ -12,6 +12,7 @@ from monev.evaluations.services.answers import (
     period_assign_matrix,
 )
 from monev.evaluations.services.assessment import assessor_pass_save, assessor_response_save
+from monev.evaluations.services.bulk import BulkAction, BulkScope, bulk_apply, bulk_preview
 from monev.evaluations.services.items import ItemDecision, items_judge
 from monev.evaluations.services.periods import (
     milestone_delete,
@@ -22,6 +23,8 @@ from monev.evaluations.services.periods import (
 )
 
 __all__ = [
+    "BulkAction",
+    "BulkScope",
     "ItemDecision",
     "answer_assign_units",
     "answer_reopen",
@@ -31,6 +34,8 @@ __all__ = [
     "answer_verify",
     "assessor_pass_save",
     "assessor_response_save",
+    "bulk_apply",
+    "bulk_preview",
     "comment_add",
     "items_judge",
     "milestone_delete",

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from monev.audit.services import audit_record
 from monev.core.engine import value_problem
+from monev.evaluations.hooks import submission_warnings
 from monev.evaluations.models import Answer, AnswerUnit, Comment
+from monev.evaluations.services import rules
 from monev.evaluations.services.assessment import recorded
 from monev.evaluations.services.common import (
     answer_for,
@@ -19,10 +21,12 @@ from monev.evaluations.services.common import (
 )
 from monev.evaluations.services.periods import period_get
 from monev.institutions.access import institution_for_user, require
+from monev.institutions.clock import now_for
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Capability
 from monev.instruments.external_indices import imported_refusal
 from monev.lib.errors import Conflict, InvalidInput, InvalidTransition
+from monev.lib.stamps import stamp
 
 Status = Answer.Status
 
@@ -36,7 +40,17 @@ def _snapshot(answer: Answer) -> dict:
     }
 
 
-def _record(actor, action: str, answer: Answer, before: dict, reason: str = "") -> None:
+def _moment(answer: Answer, now: datetime | None) -> datetime:
+    """When the action happens: `now`, or the institution's current time (a demo's is its
+    story's); the answer's `updated_at` records it."""
+    now = now or now_for(answer.period.institution)
+    stamp(answer, now)
+    return now
+
+
+def _record(
+    actor, action: str, answer: Answer, before: dict, reason: str = "", at: datetime | None = None
+) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -47,6 +61,7 @@ def _record(actor, action: str, answer: Answer, before: dict, reason: str = "") 
         before=before,
         after=_snapshot(answer),
         reason=reason,
+        at=at,
     )
 
 
@@ -55,6 +70,18 @@ def _refuse_imported(target) -> None:
     values and written by the system: the institution does not set, return or reopen it."""
     if problem := imported_refusal(target.instrument(), target.answer.indicator):
         raise InvalidInput(problem, details=[{"location": "level", "message": problem}])
+
+
+def _refuse_unconfirmed(warnings) -> None:
+    """The answer page asks before an answer with readiness errors is submitted."""
+    message = _(
+        "The readiness checks found errors an assessor is likely to reject. Fix them, or "
+        "confirm that you submit the answer anyway."
+    )
+    details = [{"location": w.code, "message": str(w.message)} for w in warnings]
+    confirm = _("Tick the box to submit anyway.")
+    details.append({"location": "confirm_readiness_errors", "message": str(confirm)})
+    raise InvalidInput(message, details=details)
 
 
 def _save(answer: Answer, actor, fields: list[str]) -> None:
@@ -77,6 +104,7 @@ def answer_save(
     to draft: it must be submitted and verified again."""
     target = answer_for(actor, answer_id, Capability.EDIT_ANSWER)
     answer = target.answer
+    now = _moment(answer, now)
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
     _refuse_imported(target)
@@ -95,31 +123,38 @@ def answer_save(
         answer.status, answer.verified_level = Status.DRAFT, None
         fields += ["status", "verified_level"]
     _save(answer, actor, fields)
-    _record(actor, "answer.save", answer, before)
+    _record(actor, "answer.save", answer, before, at=now)
     return answer
 
 
 @transaction.atomic
 def answer_submit(
-    *, actor, answer_id: int, expected_version: int, now: datetime | None = None
+    *,
+    actor,
+    answer_id: int,
+    expected_version: int,
+    now: datetime | None = None,
+    warnings_confirmed: bool = True,
 ) -> Answer:
+    """Submit a draft or returned answer for verification. `warnings_confirmed=False` (the
+    answer page, until its box is ticked) refuses while the answer's submission warnings
+    (hooks.submission_warnings: the readiness errors) are not empty; the API submits anyway
+    and reports them."""
     target = answer_for(actor, answer_id, Capability.SUBMIT_ANSWER)
     answer = target.answer
+    now = _moment(answer, now)
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
-    if answer.status not in (Status.DRAFT, Status.RETURNED):
-        raise InvalidTransition(_("Only a draft or returned answer can be submitted."))
-    missing = []
-    if answer.level is None:
-        missing.append({"location": "level", "message": str(_("Choose a level."))})
-    if not answer.explanation:
-        missing.append({"location": "explanation", "message": str(_("Write the penjelasan."))})
-    if missing:
+    if problem := rules.submit_problem(answer):
+        raise InvalidTransition(problem)
+    if missing := rules.missing_for_submission(answer):
         raise InvalidInput(_("The answer is not complete."), details=missing)
+    if not warnings_confirmed and (warnings := submission_warnings(answer.pk)):
+        _refuse_unconfirmed(warnings)
     before = _snapshot(answer)
     answer.status = Status.SUBMITTED
     _save(answer, actor, ["status"])
-    _record(actor, "answer.submit", answer, before)
+    _record(actor, "answer.submit", answer, before, at=now)
     return answer
 
 
@@ -129,14 +164,15 @@ def answer_verify(
 ) -> Answer:
     target = answer_for(actor, answer_id, Capability.VERIFY_ANSWER)
     answer = target.answer
+    now = _moment(answer, now)
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
-    if answer.status != Status.SUBMITTED:
-        raise InvalidTransition(_("Only a submitted answer can be verified."))
+    if problem := rules.verify_problem(answer):
+        raise InvalidTransition(problem)
     before = _snapshot(answer)
     answer.status, answer.verified_level = Status.VERIFIED, answer.level
     _save(answer, actor, ["status", "verified_level"])
-    _record(actor, "answer.verify", answer, before)
+    _record(actor, "answer.verify", answer, before, at=now)
     return answer
 
 
@@ -147,6 +183,7 @@ def answer_return(
     """Send an answer back to its unit; the note saying why is required."""
     target = answer_for(actor, answer_id, Capability.VERIFY_ANSWER)
     answer = target.answer
+    now = _moment(answer, now)
     check_version(answer, expected_version)
     check_self_assessment_open(answer, now)
     _refuse_imported(target)
@@ -156,22 +193,25 @@ def answer_return(
             _("Say why the answer is returned."),
             details=[{"location": "note", "message": str(_("A note is required."))}],
         )
-    if answer.status not in (Status.SUBMITTED, Status.VERIFIED):
-        raise InvalidTransition(_("Only a submitted or verified answer can be returned."))
+    if problem := rules.return_problem(answer):
+        raise InvalidTransition(problem)
     before = _snapshot(answer)
     answer.status, answer.verified_level = Status.RETURNED, None
     _save(answer, actor, ["status", "verified_level"])
-    Comment.objects.create(answer=answer, author=actor, body=note)
-    _record(actor, "answer.return", answer, before, reason=note)
+    Comment.objects.create(answer=answer, author=actor, body=note, created_at=now)
+    _record(actor, "answer.return", answer, before, reason=note, at=now)
     return answer
 
 
 @transaction.atomic
-def answer_reopen(*, actor, answer_id: int, expected_version: int, reason: str) -> Answer:
+def answer_reopen(
+    *, actor, answer_id: int, expected_version: int, reason: str, now: datetime | None = None
+) -> Answer:
     """After the self-assessment deadline, let an answer be edited again (coordinator only,
     with the reason on record)."""
     target = answer_for(actor, answer_id, Capability.REOPEN_ANSWER)
     answer = target.answer
+    now = _moment(answer, now)
     check_version(answer, expected_version)
     _refuse_imported(target)
     reason = reason.strip()
@@ -180,13 +220,13 @@ def answer_reopen(*, actor, answer_id: int, expected_version: int, reason: str) 
             _("Say why the answer is reopened."),
             details=[{"location": "reason", "message": str(_("A reason is required."))}],
         )
-    if answer.reopened:
-        raise InvalidTransition(_("This answer is already reopened."))
+    if problem := rules.reopen_problem(answer):
+        raise InvalidTransition(problem)
     before = _snapshot(answer)
     answer.reopened, answer.status, answer.verified_level = True, Status.RETURNED, None
     _save(answer, actor, ["reopened", "status", "verified_level"])
-    Comment.objects.create(answer=answer, author=actor, body=reason)
-    _record(actor, "answer.reopen", answer, before, reason=reason)
+    Comment.objects.create(answer=answer, author=actor, body=reason, created_at=now)
+    _record(actor, "answer.reopen", answer, before, reason=reason, at=now)
     return answer
 
 
@@ -217,6 +257,7 @@ def answer_assign_units(*, actor, answer_id: int, unit_ids) -> set[int]:
         answer_id=answer.pk,
         before={"units": sorted(target.unit_ids)},
         after={"units": sorted(wanted)},
+        at=now_for(answer.period.institution),
     )
     return wanted
 
@@ -288,12 +329,13 @@ def period_assign_matrix(
 
 
 @transaction.atomic
-def comment_add(*, actor, answer_id: int, body: str) -> Comment:
+def comment_add(*, actor, answer_id: int, body: str, now: datetime | None = None) -> Comment:
     target = answer_for(actor, answer_id, Capability.COMMENT)
     body = body.strip()
     if not body:
         raise InvalidInput(_("The comment is empty."))
-    comment = Comment.objects.create(answer=target.answer, author=actor, body=body)
+    now = now or now_for(target.period.institution)
+    comment = Comment.objects.create(answer=target.answer, author=actor, body=body, created_at=now)
     audit_record(
         actor=actor,
         action="answer.comment",
@@ -302,5 +344,6 @@ def comment_add(*, actor, answer_id: int, body: str) -> Comment:
         period_id=target.answer.period_id,
         answer_id=target.answer.pk,
         after={"comment": body},
+        at=now,
     )
     return comment

@@ -12,9 +12,12 @@ from monev.core.engine import value_problem
 from monev.core.numbers import value_text
 from monev.evaluations.hooks import may_assess
 from monev.evaluations.models import Answer, AssessorPass
+from monev.evaluations.services import rules
 from monev.evaluations.services.common import answer_for
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.lib.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from monev.lib.stamps import stamp
 
 Stage = AssessorPass.Stage
 
@@ -72,10 +75,8 @@ def assessor_pass_save(
     answer = target.answer
     if stage not in Stage.values:
         raise InvalidInput(_("Unknown stage: %(stage)s") % {"stage": stage})
-    if answer.status != Answer.Status.FINAL:
-        raise InvalidTransition(
-            _("External assessment starts once the self-assessment is final (final mandiri).")
-        )
+    if problem := rules.assessment_problem(answer):
+        raise InvalidTransition(problem)
     if (
         stage != Stage.DOCUMENT
         and not AssessorPass.objects.filter(answer=answer, stage=Stage.DOCUMENT).exists()
@@ -102,7 +103,8 @@ def assessor_pass_save(
     assessor_pass.level_entered = by_items
     assessor_pass.assessor = actor
     assessor_pass.version += 1
-    assessor_pass.save()
+    now = now_for(answer.period.institution)  # a demo institution's is its story's
+    stamp(assessor_pass, now).save()
     audit_record(
         actor=actor,
         action=f"assessment.{stage}",
@@ -112,6 +114,7 @@ def assessor_pass_save(
         answer_id=answer.pk,
         before=before,
         after=_pass_state(assessor_pass),
+        at=now,
     )
     return assessor_pass
 
@@ -124,13 +127,14 @@ def assessor_response_save(
     level, for the interview."""
     target = answer_for(actor, answer_id, Capability.RESPOND_TO_ASSESSOR)
     existing = _existing(target.answer, Stage.DOCUMENT)
-    if existing is None:
-        raise InvalidTransition(_("There is no provisional level to respond to yet."))
+    if problem := rules.response_problem(existing is not None):
+        raise InvalidTransition(problem)
     _check_pass_version(existing, expected_version)
     before = _pass_state(existing)
     existing.institution_response = response.strip()
     existing.version += 1
-    existing.save(update_fields=["institution_response", "version", "updated_at"])
+    now = now_for(target.period.institution)
+    stamp(existing, now).save(update_fields=["institution_response", "version", "updated_at"])
     audit_record(
         actor=actor,
         action="assessment.response",
@@ -140,5 +144,6 @@ def assessor_response_save(
         answer_id=target.answer.pk,
         before=before,
         after=_pass_state(existing),
+        at=now,
     )
     return existing

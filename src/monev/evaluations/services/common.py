@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import DateTimeField, Subquery, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.model import Instrument
-from monev.evaluations.models import Answer, Milestone
+from monev.evaluations.models import Answer, AnswerUnit, DeadlineExtension, Milestone
 from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.access import access_for
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Conflict, DeadlinePassed, Forbidden, NotFound
 
@@ -36,7 +38,7 @@ def answer_for(actor, answer_id: int, capability: Capability) -> Target:
     on it. An answer the actor may not even see answers NotFound (its existence is private)."""
     answer = (
         Answer.objects.select_for_update(of=("self",))
-        .select_related("period")
+        .select_related("period__institution")  # its clock: institutions.clock.now_for
         .filter(pk=answer_id)
         .first()
     )
@@ -76,35 +78,63 @@ def check_version(answer: Answer, expected_version: int) -> None:
         )
 
 
-def self_assessment_window(period) -> tuple[datetime | None, datetime | None]:
-    dates = dict(
-        Milestone.objects.filter(
-            period=period,
-            kind__in=[Milestone.Kind.SELF_ASSESSMENT_OPEN, Milestone.Kind.SELF_ASSESSMENT_CLOSE],
-        ).values_list("kind", "due_at")
+def self_assessment_window(period, unit_ids=None) -> tuple[datetime | None, datetime | None]:
+    """When the self-assessment opens and closes. With `unit_ids` (an answer's units: ids, or
+    a query of them) the close is the latest of the period's and those units' extensions
+    (DeadlineExtension); still one query."""
+    milestones = Milestone.objects.filter(
+        period=period,
+        kind__in=[Milestone.Kind.SELF_ASSESSMENT_OPEN, Milestone.Kind.SELF_ASSESSMENT_CLOSE],
     )
-    return (
-        dates.get(Milestone.Kind.SELF_ASSESSMENT_OPEN),
-        dates.get(Milestone.Kind.SELF_ASSESSMENT_CLOSE),
-    )
+    if unit_ids is not None:
+        latest = DeadlineExtension.objects.filter(period=period, unit_id__in=unit_ids)
+        milestones = milestones.annotate(
+            extended=Subquery(latest.order_by("-until").values("until")[:1])
+        )
+    else:
+        milestones = milestones.annotate(extended=Value(None, DateTimeField()))
+    dates, extended = {}, None
+    for kind, due_at, until in milestones.values_list("kind", "due_at", "extended"):
+        dates[kind] = due_at
+        extended = until  # the same on every row
+    closes = dates.get(Milestone.Kind.SELF_ASSESSMENT_CLOSE)
+    if closes is not None and extended is not None:
+        closes = max(closes, extended)
+    return dates.get(Milestone.Kind.SELF_ASSESSMENT_OPEN), closes
+
+
+def answer_window(answer: Answer) -> tuple[datetime | None, datetime | None]:
+    """The answer's self-assessment window: its units' extensions included."""
+    units = AnswerUnit.objects.filter(answer_id=answer.pk).values("unit_id")
+    return self_assessment_window(answer.period_id, unit_ids=units)
 
 
 def check_self_assessment_open(answer: Answer, now: datetime | None = None) -> None:
-    """Deadlines are enforced here, on the server, whatever the page showed."""
-    now = now or timezone.now()
+    """Deadlines are enforced here, on the server, whatever the page showed, by the
+    institution's clock (a demo institution's is its story's)."""
+    now = now or now_for(answer.period.institution)
+    exempt = answer.reopened or answer.status == Answer.Status.FINAL  # no dates needed
+    window = (None, None) if exempt else answer_window(answer)
+    if problem := self_assessment_problem(answer, window, now):
+        raise DeadlinePassed(problem)
+
+
+def self_assessment_problem(answer: Answer, window, now: datetime) -> str | None:
+    """Why the unit may not change `answer` at `now` (None: it may), from the answer's
+    `window` - the rule of check_self_assessment_open, for callers that read the dates of
+    many answers at once (bulk actions)."""
     if answer.reopened:
-        return
+        return None
     if answer.status == Answer.Status.FINAL:
-        raise DeadlinePassed(
-            _("This answer is locked as final mandiri; only the coordinator can reopen it.")
-        )
-    opens, closes = self_assessment_window(answer.period)
+        return str(_("This answer is locked as final mandiri; only the coordinator can reopen it."))
+    opens, closes = window
     if opens and now < opens:
         when = formats.date_format(timezone.localtime(opens), "DATETIME_FORMAT")
-        raise DeadlinePassed(_("The self-assessment opens on %(when)s.") % {"when": when})
+        return str(_("The self-assessment opens on %(when)s.") % {"when": when})
     if closes and now >= closes:
         when = formats.date_format(timezone.localtime(closes), "DATETIME_FORMAT")
-        raise DeadlinePassed(
+        return str(
             _("The self-assessment closed on %(when)s; only the coordinator can reopen an answer.")
             % {"when": when}
         )
+    return None

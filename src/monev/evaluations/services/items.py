@@ -21,10 +21,13 @@ from monev.core.items import ItemStatus, item_weights, items_of, value_from_item
 from monev.core.model import Indicator, Instrument
 from monev.evaluations.hooks import may_assess
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement
+from monev.evaluations.services import rules
 from monev.evaluations.services.assessment import _check_pass_version, _existing, _pass_state
 from monev.evaluations.services.common import answer_for
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.lib.errors import Forbidden, InvalidInput, InvalidTransition
+from monev.lib.stamps import stamp
 
 Stage = AssessorPass.Stage
 Status = ItemJudgement.Status
@@ -166,10 +169,8 @@ def items_judge(
     indicator = indicator_of(instrument, answer)
     if problem := item_assessment_problem(instrument, indicator):
         raise InvalidInput(problem)
-    if answer.status != Answer.Status.FINAL:
-        raise InvalidTransition(
-            _("External assessment starts once the self-assessment is final (final mandiri).")
-        )
+    if problem := rules.assessment_problem(answer):
+        raise InvalidTransition(problem)
     if (
         stage != Stage.DOCUMENT
         and not AssessorPass.objects.filter(answer=answer, stage=Stage.DOCUMENT).exists()
@@ -222,6 +223,9 @@ def items_judge(
             current.status, current.reason_kind, current.reason = new
             current.assessor = actor
             to_update.append(current)
+    now = now_for(target.period.institution)  # a demo institution's is its story's
+    for judgement in [*to_create, *to_update]:
+        stamp(judgement, now)
     if to_delete:
         ItemJudgement.objects.filter(pk__in=to_delete).delete()
     if to_create:
@@ -238,7 +242,7 @@ def items_judge(
         assessor_pass.level = computed
     assessor_pass.assessor = actor
     assessor_pass.version += 1
-    assessor_pass.save()
+    stamp(assessor_pass, now).save()
     audit_record(
         actor=actor,
         action="assessment.items",
@@ -248,6 +252,7 @@ def items_judge(
         answer_id=answer.pk,
         before={**before, "items": item_before},
         after={**_pass_state(assessor_pass), "items": item_after},
+        at=now,
     )
     return assessor_pass
 

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from monev.audit.services import audit_record
 from monev.core.engine import score_problem
 from monev.evaluations import hooks
+from monev.evaluations.deadlines import answers_due
 from monev.evaluations.models import Answer, AnswerUnit, Milestone, Period
 from monev.evaluations.period_instrument import instrument_of, resolve_instrument
 from monev.institutions.access import institution_for_user, require
+from monev.institutions.clock import now_for
 from monev.institutions.models import Institution
 from monev.institutions.permissions import Capability
 from monev.instruments.selectors import schedule_milestones
@@ -97,10 +99,10 @@ def period_create(
     hooks.period_created(period)
     planned = [(kind, due_at, "") for kind, due_at in (milestones or {}).items()]
     from_schedule = not planned and use_schedule and core_instrument.schedule is not None
+    now = now or now_for(institution)  # a demo institution's is its story's
     if from_schedule:
         # A milestone already past would only lock or flag what is over (a self-assessment
         # close in the past locks every answer at the next `monev cycle close-due`).
-        now = now or timezone.now()
         planned = [m for m in schedule_milestones(core_instrument, year) if m[1] > now]
     for milestone_kind, due_at, title in planned:
         _milestone_write(period, milestone_kind, due_at, title)
@@ -119,6 +121,7 @@ def period_create(
             "milestones": {name: due_at for name, due_at, _title in planned},
             **({"schedule": period.instrument_reference} if from_schedule and planned else {}),
         },
+        at=now,
     )
     return period
 
@@ -236,10 +239,15 @@ def period_set_target(*, actor, period_id: int, target: Decimal | None) -> Perio
 
 @transaction.atomic
 def period_close_self_assessment(*, actor, period_id: int, now: datetime | None = None) -> int:
-    """Lock every answer as final mandiri (the coordinator, or `monev cycle close-due` at the
-    deadline). Returns how many answers changed."""
+    """Lock every answer as final mandiri (the coordinator), or at the deadline (`monev cycle
+    close-due`, `actor` None) the answers due: not those the coordinator reopened, nor those a
+    unit's extension keeps open (deadlines.answers_due). Returns how many answers changed."""
     period = _period_for_manager(actor, period_id, lock=True) if actor else period_get(period_id)
-    answers = list(period.answers.select_for_update().exclude(status=Answer.Status.FINAL))
+    now = now or now_for(period.institution_id)  # a demo institution's is its story's
+    answers = period.answers.select_for_update().exclude(status=Answer.Status.FINAL)
+    if actor is None:
+        answers = answers.filter(pk__in=answers_due(now).values("pk"))
+    answers = list(answers)
     for answer in answers:
         answer.status = Answer.Status.FINAL
         answer.reopened = False
@@ -251,6 +259,7 @@ def period_close_self_assessment(*, actor, period_id: int, now: datetime | None 
         obj=period,
         institution_id=period.institution_id,
         period_id=period.pk,
-        after={"answers_locked": len(answers), "at": now or timezone.now()},
+        after={"answers_locked": len(answers), "at": now},
+        at=now,
     )
     return len(answers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monev.evidence import selectors
 from monev.evidence.models import Evidence, EvidenceVersion
-from monev.evidence.readiness import Readiness
+from monev.evidence.readiness import Check, Readiness
 
 
 def unit_out(unit) -> dict | None:
@@ -87,22 +87,23 @@ def detail_out(user, evidence_id: int) -> dict:
     }
 
 
+def check_out(check: Check) -> dict:
+    return {
+        "code": check.code,
+        "severity": check.severity,
+        "severity_label": str(check.severity_label),
+        "message": check.message,
+        "levels": list(check.levels),
+        "evidence_ids": list(check.evidence_ids),
+    }
+
+
 def readiness_out(answer_id: int, result: Readiness) -> dict:
     return {
         "answer_id": answer_id,
         "claimed": result.claimed,
         "ready": result.ready,
-        "checks": [
-            {
-                "code": check.code,
-                "severity": check.severity,
-                "severity_label": str(check.severity_label),
-                "message": check.message,
-                "levels": list(check.levels),
-                "evidence_ids": list(check.evidence_ids),
-            }
-            for check in result.checks
-        ],
+        "checks": [check_out(check) for check in result.checks],
         "checklist": [
             {
                 "level": item.level,

@@ -13,12 +13,14 @@ from monev.core.engine import value_problem
 from monev.core.model import ValueType
 from monev.core.numbers import ExactDecimal, NotExact, parse_value, value_text
 from monev.evaluations import services
+from monev.evaluations.deadlines import extended_window, unit_extensions
 from monev.evaluations.models import Answer, AnswerUnit
 from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.services.common import self_assessment_window
 from monev.imports.kinds.base import Columns, Context, ImportKind, labels, no_header, rows_below
 from monev.imports.parsing import parse_decimal
 from monev.imports.report import Action, Report
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Capability
 from monev.instruments.external_indices import imported_refusal
 from monev.lib.errors import DomainError
@@ -89,7 +91,8 @@ def level_problem(instrument, item, value: Decimal) -> str | None:
 
 def deadline_problem(answer: Answer, window, now) -> str | None:
     """The rule answer_save enforces (check_self_assessment_open), read from a window fetched
-    once for the whole file; answer_save checks it again when the import is applied."""
+    once for the whole file (with the answer's units' extensions); answer_save checks it again
+    when the import is applied."""
     if answer.reopened:
         return None
     if answer.status == Status.FINAL:
@@ -146,8 +149,8 @@ class LevelsImport(ImportKind):
             "answer_id", "unit_id"
         ):
             units.setdefault(answer_id, set()).add(unit_id)
-        window = self_assessment_window(period)
-        now = context.now or timezone.now()
+        window, extensions = self_assessment_window(period), unit_extensions(period)
+        now = context.now or now_for(period.institution)
         column = {
             name: labels(layout, name, default)
             for name, default in (
@@ -231,7 +234,8 @@ class LevelsImport(ImportKind):
             if level == answer.level and explanation == answer.explanation:
                 report.change(line, Action.UNCHANGED, subject, before=level_text(level))
                 continue
-            if problem := deadline_problem(answer, window, now):
+            answer_window = extended_window(window, extensions, units.get(answer.pk, ()))
+            if problem := deadline_problem(answer, answer_window, now):
                 report.reject(line, column["indicator"], problem, sheet)
                 continue
             before, after = [], []

@@ -16,6 +16,7 @@ from monev.core.model import Instrument
 from monev.evaluations.models import Milestone, Period
 from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.stages import ScoreStage
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Access
 from monev.monitoring.models import Snapshot
 from monev.monitoring.selectors.scores import period_state, snapshots_of
@@ -55,9 +56,12 @@ class Forecast:
 
     @property
     def days_left(self) -> int | None:
-        if self.deadline is None or self.latest is None:
+        """Days from the forecast's moment (now, or the day looked back to) to the deadline;
+        None once the deadline has passed (the page says so instead)."""
+        if self.deadline is None or self.frozen:
             return None
-        return (timezone.localdate(self.deadline.due_at) - timezone.localdate(self.latest.at)).days
+        days = (timezone.localdate(self.deadline.due_at) - timezone.localdate(self.as_of)).days
+        return days if days >= 0 else None
 
     @property
     def pace_per_30_days(self) -> Decimal | None:
@@ -104,7 +108,7 @@ def forecast(
 
     `as_of` looks back: only snapshots taken by then count. Once the deadline has passed, the
     forecast is the one that stood at the last snapshot before the deadline."""
-    now = now or timezone.now()
+    now = now or now_for(period.institution)  # a demo's is its story's
     instrument = instrument_of(period)
     milestones = list(period.milestones.order_by("due_at"))
     deadline = _deadline(milestones)

@@ -1,5 +1,6 @@
 """The period dashboard (docs/monitoring.md, "Dashboard"): the scores at each stage, the
-gap to the target, last year, the units' progress, what is due and what changed."""
+gap to the target, last year, the units' progress, what is due and what changed, and how many
+readiness errors and warnings the evidence has."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import timezone
-
 from monev.core.engine import Gap, Result, gap_to_target
 from monev.core.model import Instrument
 from monev.evaluations.models import Answer, Milestone, Period
 from monev.evaluations.selectors import PeriodOverview, period_overview
 from monev.evaluations.stages import ScoreStage, StageScore, scores_headline, stage_label
+from monev.evidence.readiness_report import Totals, readiness_totals
+from monev.institutions.clock import now_for
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access
 from monev.monitoring.models import Snapshot
@@ -87,6 +88,7 @@ class Dashboard:
     changes: WeeklyChanges
     snapshots: list[Snapshot]
     now: datetime
+    readiness: Totals  # the readiness errors and warnings of the answers the user sees
 
     @property
     def result(self) -> Result | None:
@@ -138,7 +140,7 @@ def _unit_progress(overview: PeriodOverview) -> list[UnitProgress]:
 
 
 def dashboard(period: Period, access: Access, *, now: datetime | None = None) -> Dashboard:
-    now = now or timezone.now()
+    now = now or now_for(period.institution)  # a demo's is its story's
     overview = period_overview(period, access, now=now)
     instrument = overview.instrument
     cards = []
@@ -167,6 +169,7 @@ def dashboard(period: Period, access: Access, *, now: datetime | None = None) ->
         changes=weekly_changes(period, overview, now),
         snapshots=snapshots_of(period),
         now=now,
+        readiness=readiness_totals(period, [row.answer for row in overview.rows], now=now),
     )
 
 

@@ -20,7 +20,8 @@ LAST_YEAR_COLOUR = "#000000"
 
 # Labels: the row's code and name; values: the numbers, right of the bars; top: room for the
 # target's label.
-LAYOUT = RowLayout(label_width=235, values_width=120, row_height=24, top=22, label_chars=40)
+LAYOUT = RowLayout(label_width=235, values_width=120, row_height=24, top=22, label_chars=36)
+LABEL_LINE_HEIGHT = 10.5  # a two-line label fills its row
 PLOT_WIDTH = LAYOUT.plot_width
 BAR_HEIGHT = 12
 TARGET_LINE = {"stroke": TARGET_COLOUR, "stroke_width": 1.6, "stroke_dasharray": "5 3"}
@@ -57,7 +58,7 @@ def bar_chart(
     ]
     for n, row in enumerate(bars):
         middle = LAYOUT.middle(n)
-        parts.append(element("text", LAYOUT.label(row.label), x=0, y=middle + 3.5, fill="#000"))
+        parts.append(_label(row.label, middle))
         if row.value is not None:
             parts.append(bar(scale, middle, row.value, height=BAR_HEIGHT, fill=BAR_COLOUR))
         if row.last_year is not None:
@@ -107,6 +108,18 @@ def bar_chart(
         font_family="DejaVu Sans, sans-serif",
         font_size=11,
     )
+
+
+def _label(text: str, middle: float) -> SafeString:
+    """The row's name, on two lines when it is long (never clipped mid-word)."""
+    lines = LAYOUT.label_lines(text)
+    first = middle + 3.5 - LABEL_LINE_HEIGHT * (len(lines) - 1) / 2
+    spans = [
+        element("tspan", line, x=0, y=round(first + LABEL_LINE_HEIGHT * n, 1))
+        for n, line in enumerate(lines)
+    ]
+    size = 10 if len(lines) > 1 else None
+    return element("text", *spans, fill="#000", font_size=size)
 
 
 def _legend(y: int, has_last_year: bool, last_year: int | None, has_target: bool) -> SafeString:

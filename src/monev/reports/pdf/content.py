@@ -1,29 +1,33 @@
-"""What the PDF reports say, read once: the monitoring dashboard (scores, comparisons with the
-target and last year, unit progress), the gap to the target, the active plan, overdue answers
-and the assessors' recommendations. Everything is what the user may see on the pages (an
-operator: their units' answers and action items); a fixed number of queries."""
+"""What the full PDF report says, read once: the monitoring dashboard (scores, comparisons with
+the target and last year, unit progress), the gap to the target, the active plan, overdue
+answers and the assessors' recommendations. Everything is what the user may see on the pages
+(an operator: their units' answers and action items); a fixed number of queries. Its headline
+figures go through reports.leader.headline_of, as the one-page summary's and the leader's
+view's do (the summary is the leader's view itself: reports.leader.leader_summary)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monev.audit.models import AuditEvent
 from monev.core.engine import Gap
-from monev.evaluations.models import Answer, AssessorPass, Milestone, Period
+from monev.evaluations.models import Answer, AssessorPass, Period
 from monev.evaluations.selectors import AnswerRow
+from monev.institutions.clock import now_for
 from monev.institutions.permissions import Access
 from monev.monitoring.selectors import Dashboard, dashboard
 from monev.monitoring.selectors.period_dashboard import Comparison
 from monev.planning.models import ActionItem
 from monev.planning.selectors import PlanView, plan_view
+from monev.reports.leader import Headline, headline_of
 
-TOP_ACTIONS = 5
-KEY_DATES = 6
+# The plan's open actions the PDF lists in its appendix: two pages; the workbook has them all.
+APPENDIX_ACTIONS = 30
 
 
 @dataclass
@@ -61,18 +65,17 @@ class PeriodReport:
     def result(self):
         return self.board.result
 
+    @cached_property
+    def headline(self) -> Headline:
+        """The index, target and last year as the leader's view and the summary state them
+        (reports.leader.headline_of, from the scores the dashboard read: no query)."""
+        board = self.board
+        return headline_of(self.period, board.instrument, board.overview.scores, board.last_year)
+
     @property
     def gap(self) -> Gap | None:
         """The gap to the target at the headline stage (the stage the scores are read at)."""
-        for card in self.board.cards:
-            if card.score.stage == self.board.stage:
-                return card.gap
-        return None
-
-    @property
-    def chart_rows(self) -> list[Comparison]:
-        """The summary's chart: the domains, or the aspects where the instrument has none."""
-        return self.board.domains or self.board.aspects
+        return self.headline.gap
 
     @property
     def aspect_gaps(self) -> list[AspectGap]:
@@ -85,34 +88,23 @@ class PeriodReport:
             if c.score is not None
         ]
 
-    @property
-    def open_actions(self) -> list[ActionItem]:
-        items = [i for i in self.plan.items if i.status == ActionItem.Status.OPEN]
-        return sorted(items, key=lambda i: (i.due_date is None, i.due_date, i.position))
-
-    @property
-    def top_actions(self) -> list[ActionItem]:
-        return self.open_actions[:TOP_ACTIONS]
-
     def _named(self, items: list[ActionItem]) -> list[tuple[ActionItem, str]]:
         names = self.instrument.items_by_number
         return [(item, names[item.answer.indicator].name) for item in items]
 
     @property
     def named_actions(self) -> list[tuple[ActionItem, str]]:
-        """Every action item the reader may see, in the plan's order, with its indicator."""
-        return self._named(self.plan.items)
+        """The appendix's action items: the open ones the reader may see, soonest due first,
+        at most APPENDIX_ACTIONS of them (two pages); the whole plan is in the workbook."""
+        far = date.max
+        open_items = [i for i in self.plan.items if i.status != ActionItem.Status.DONE]
+        open_items.sort(key=lambda i: (i.due_date or far, i.position))
+        return self._named(open_items[:APPENDIX_ACTIONS])
 
     @property
-    def named_top_actions(self) -> list[tuple[ActionItem, str]]:
-        return self._named(self.top_actions)
-
-    @property
-    def key_dates(self) -> list[Milestone]:
-        """Milestones ahead, soonest first; when none is ahead, the last ones passed."""
-        milestones = self.board.overview.milestones
-        ahead = [m for m in milestones if m.due_at >= self.now]
-        return ahead[:KEY_DATES] if ahead else milestones[-KEY_DATES:]
+    def actions_not_in_appendix(self) -> int:
+        """The plan's action items the appendix leaves to the workbook (done ones included)."""
+        return len(self.plan.items) - len(self.named_actions)
 
     @property
     def scope_units(self) -> list:
@@ -160,7 +152,7 @@ def _assessor_notes(rows: list[AnswerRow]) -> list[Recommendation]:
 
 
 def period_report(period: Period, access: Access, *, now: datetime | None = None) -> PeriodReport:
-    now = now or timezone.now()
+    now = now or now_for(period.institution)
     board = dashboard(period, access, now=now)
     rows = board.overview.rows
     recommendations = _assessor_notes(rows) + _return_notes(period, rows)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from monev.evaluations.models import Period
 from monev.institutions.permissions import Access
+from monev.reports.leader import LeaderSummary, leader_summary
 from monev.reports.pdf import charts
 from monev.reports.pdf.content import PeriodReport, period_report
 
@@ -69,35 +70,65 @@ def _chart(report: PeriodReport, comparisons, title: str):
     )
 
 
-def _context(report: PeriodReport, title_kind: str) -> dict:
-    period = report.period
-    instrument = report.instrument
+def _common(period: Period, instrument, now: datetime, title_kind: str) -> dict:
+    """What every PDF page needs: the title, the running header and footer."""
     title = _("%(kind)s report on the %(index)s") % {
         "kind": period.get_kind_display(),
         "index": instrument.index_name,
     }
     return {
-        "report": report,
-        "board": report.board,
         "period": period,
         "institution": period.institution,
         "instrument": instrument,
         "title": title,
         "document_title": f"{title_kind} · {title}" if title_kind else title,
-        "generated_at": timezone.localtime(report.now),
+        "generated_at": timezone.localtime(now),
         "css_institution": css_string(period.institution.name),
         "css_title": css_string(f"{title} · {period.year}"),
         "css_pages": page_counter_content(),
         "css_provisional": css_string(_("Provisional instrument.")),
+    }
+
+
+def _context(report: PeriodReport, title_kind: str) -> dict:
+    return {
+        **_common(report.period, report.instrument, report.now, title_kind),
+        "report": report,
+        "board": report.board,
+        "headline": report.headline,
         "domain_chart": _chart(report, report.board.domains, _("Domains"))
         if report.board.domains
         else "",
         "aspect_chart": _chart(report, report.board.aspects, _("Aspects"))
         if report.board.aspects
         else "",
-        "summary_chart": _chart(report, report.chart_rows, _("Scores"))
-        if report.chart_rows
-        else "",
+        # The caption names the last-year tick only where the charts draw one.
+        "last_year_ticks": any(
+            c.last_year is not None for c in [*report.board.domains, *report.board.aspects]
+        ),
+    }
+
+
+def _summary_context(summary: LeaderSummary) -> dict:
+    """The one-page summary: the leader's view (reports.leader), the same figures as the
+    screen and the API."""
+    headline = summary.headline
+    last = headline.last_year
+    rows = headline.chart_rows()
+    chart = ""
+    if rows:
+        chart = charts.bar_chart(
+            [charts.Bar(f"{code} {name}", score, before) for code, name, score, before in rows],
+            scale_max=summary.instrument.scale.max,
+            target=headline.target,
+            last_year=last.year if last else None,
+            title=_("Scores"),
+        )
+    return {
+        **_common(summary.period, summary.instrument, summary.now, _("Summary")),
+        "summary": summary,
+        "headline": headline,
+        "summary_chart": chart,
     }
 
 
@@ -129,8 +160,9 @@ def period_report_pdf(period: Period, access: Access, *, now: datetime | None = 
 
 
 def period_summary_pdf(period: Period, access: Access, *, now: datetime | None = None) -> bytes:
-    """One page: index, predicate, target and gap, the domain chart, the top five actions and
-    the key dates."""
+    """One page, the printable twin of the leader's view (reports.leader): index, predicate,
+    target and gap, last year and why they differ, the three sentences, the domain chart, the
+    plan's ten biggest steps, the units behind schedule and the key dates."""
     with translation.override(_language()):
-        report = period_report(period, access, now=now)
-        return render_pdf(SUMMARY_TEMPLATE, _context(report, _("Summary")))
+        summary = leader_summary(period, access, now=now)
+        return render_pdf(SUMMARY_TEMPLATE, _summary_context(summary))

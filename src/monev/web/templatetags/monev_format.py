@@ -36,6 +36,18 @@ def score(value: Decimal | None) -> str:
 
 
 @register.filter
+def signed(value, places: int = 2) -> str:
+    """A change with its sign, localised: +0,22 and -0,05 in Bahasa Indonesia (not +0.22)."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(str(value))
+    text = number_format(abs(value), decimal_pos=places)
+    if value > 0:
+        return "+" + text
+    return ("-" + text) if value < 0 else text
+
+
+@register.filter
 def predicate_label(result) -> str:
     """A scoring result's predicate with what is uncertain about it: "Cukup atau Baik" where
     rounded inputs admit both, the other reading on a contested band edge (issue 15)."""

@@ -3,8 +3,9 @@
 
 Meant for cron (e.g. every 15 minutes). A period is closed when its `self_assessment_close`
 milestone has passed and it still has answers that are neither final nor reopened by the
-coordinator after the deadline. Running it again changes nothing: it is idempotent, also when
-two runs overlap (each period is locked and checked again before it is closed).
+coordinator after the deadline, nor kept open by their unit's extension (those are locked when
+it ends). Running it again changes nothing: it is idempotent, also when two runs overlap (each
+period is locked and checked again before it is closed).
 """
 
 from __future__ import annotations
@@ -15,23 +16,19 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from monev.evaluations import services
-from monev.evaluations.models import Answer, Milestone, Period
-
-
-def _open_answers():
-    return Answer.objects.filter(period=OuterRef("pk"), reopened=False).exclude(
-        status=Answer.Status.FINAL
-    )
+from monev.evaluations.deadlines import answers_due
+from monev.evaluations.models import Milestone, Period
 
 
 def periods_due(now):
-    """Periods whose self-assessment deadline has passed with answers still open."""
+    """Periods whose self-assessment deadline has passed with answers still open (and not kept
+    open by a unit's extension)."""
     return (
         Period.objects.filter(
             milestones__kind=Milestone.Kind.SELF_ASSESSMENT_CLOSE,
             milestones__due_at__lte=now,
         )
-        .filter(Exists(_open_answers()))
+        .filter(Exists(answers_due(now).filter(period=OuterRef("pk"))))
         .select_related("institution")
         .order_by("pk")
     )

@@ -46,16 +46,54 @@
     }
   };
 
+  // Roughly how wide one character of a 12px tick label is, to fit labels to their room.
+  var CHAR_PX = 6.5;
+
+  // Words of `text` in lines of at most `width` characters, at most `most` lines (the last
+  // one ends in "…" when words are left over).
+  function wrap(text, width, most) {
+    var lines = [], line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) lines.push(line);
+    if (lines.length > most) {
+      lines = lines.slice(0, most);
+      lines[most - 1] += "…";
+    }
+    return lines;
+  }
+
+  // Category labels ("A1 Kebijakan Internal Tata Kelola SPBE") never rotate and never overlap:
+  // wrapped into the room each bar has, or only their code ("A1") when a phone leaves too
+  // little room for words. The tooltip and the table beside every chart keep the full names.
+  function categoryTicks() {
+    return {
+      maxRotation: 0,
+      autoSkip: false,
+      callback: function (value) {
+        var label = this.getLabelForValue(value);
+        var count = (this.chart.data.labels || []).length || 1;
+        var room = (this.chart.chartArea ? this.chart.chartArea.width : this.chart.width) / count;
+        var chars = Math.floor(room / CHAR_PX) - 1;
+        var code = /^([A-Z]{1,3}\d+(?:\.\d+)*)\s/.exec(label);
+        if (code && chars < 9) return code[1];
+        return wrap(label, Math.max(chars, 6), 4);
+      }
+    };
+  }
+
   function xScale(spec) {
     if (spec.x === "year") {
-      return {type: "linear", ticks: {stepSize: 1, callback: function (v) { return String(v); }}};
+      return {type: "linear", ticks: {stepSize: 1, maxRotation: 0, callback: function (v) { return String(v); }}};
     }
     if (spec.x === "time") {
-      return {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) {
+      return {type: "linear", ticks: {maxTicksLimit: 8, maxRotation: 0, callback: function (v) {
         return new Date(v).toLocaleDateString(document.documentElement.lang || undefined);
       }}};
     }
-    return {type: "category"};
+    return {type: "category", ticks: categoryTicks()};
   }
 
   function draw(canvas) {

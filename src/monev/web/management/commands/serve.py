@@ -113,6 +113,11 @@ class Command(BaseCommand):
                     f"Static files are not collected: run `monev collectstatic --no-input` "
                     f"first (it writes {settings.STATIC_ROOT})"
                 )
+        if not settings.MONEV_BASE_URL:
+            raise CommandError(
+                "Set MONEV_BASE_URL to the address people open the site at (e.g. "
+                "https://monev.example.go.id): links in workbooks, PDFs and emails use it"
+            )
 
 
 def gunicorn_config(options: dict) -> dict:
