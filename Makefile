@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-postgres bench fuzz loadtest lint format lock messages install clean
+.PHONY: run test test-postgres bench fuzz loadtest screenshots lint format lock messages install clean
 
 install: $(STAMP)
 
@@ -58,6 +58,12 @@ LOADTEST_ARGS     ?=
 loadtest: install
 	$(BIN)/python -m loadtest --reuse --users $(LOADTEST_USERS) --duration $(LOADTEST_DURATION) \
 		--fault-duration $(LOADTEST_FAULT) $(LOADTEST_ARGS)
+
+# PNGs of each role's main page at 1366 and 390 px wide into docs/screenshots/, listed in
+# docs/screenshots.md: the demo in a throwaway database, served on loopback, photographed in
+# headless chromium (about a minute; not part of `make test`).
+screenshots: install
+	$(BIN)/python -m tools.screenshots
 
 lint: install
 	$(BIN)/ruff check .

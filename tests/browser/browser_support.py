@@ -71,3 +71,63 @@ def expect_canvas_drawn(page: Page, selector: str) -> None:
     page.wait_for_function(
         f"selector => ({CANVAS_HAS_PIXELS})(document.querySelector(selector))", arg=selector
     )
+
+
+# The two widths the demo journeys (test_browser_demo_journeys.py) are walked at: a laptop
+# and a phone.
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# What passes the viewport's right edge: the page's own width, and every shown element whose
+# right edge lies beyond it while no ancestor scrolls sideways (a `.table-scroll` box, whose
+# content may be as wide as it likes). Only the innermost such elements are named: an element
+# is listed when none of its children is. Hidden content (a closed <details>) is not laid out
+# for the person reading, so it is left out.
+OVERFLOWING = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const shown = el => {
+    const box = el.getBoundingClientRect();
+    return (box.width > 0 || box.height > 0) && el.checkVisibility();
+  };
+  const past = el => el.getBoundingClientRect().right > width + 0.5;
+  const inScroller = el => {
+    for (let box = el.parentElement; box && box !== root; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const offends = el => shown(el) && past(el) && !inScroller(el);
+  const named = el => {
+    const classes = [...el.classList].map(c => "." + c).join("");
+    const text = (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes} `
+      + `(right edge ${right}px) “${text}”`;
+  };
+  const offenders = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (offends(el) && ![...el.children].some(offends)) offenders.push(named(el));
+  }
+  return {scrollWidth: root.scrollWidth, clientWidth: width, offenders: offenders};
+}"""
+
+
+def overflow_problems(page: Page) -> list[str]:
+    """Why the page does not fit its viewport's width (empty: it fits)."""
+    found = page.evaluate(OVERFLOWING)
+    problems = []
+    if found["scrollWidth"] > found["clientWidth"]:
+        problems.append(
+            f"the page is {found['scrollWidth']}px wide in a {found['clientWidth']}px viewport"
+        )
+    problems += [f"past the right edge, outside a scrolling box: {o}" for o in found["offenders"]]
+    return problems
+
+
+def assert_fits_the_viewport(page: Page, where: str = "") -> None:
+    problems = overflow_problems(page)
+    assert not problems, f"{where or page.url} is wider than the viewport:\n" + "\n".join(
+        f"- {problem}" for problem in problems[:15]
+    )

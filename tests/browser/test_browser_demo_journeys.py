@@ -81,6 +81,7 @@ class Walk:
     def check(self, what: str) -> None:
         """The page as it is now (after an in-place update too): axe, and the width."""
         where = f"{what} ({self.page.url})"
+        assert self.page.url in self.visited, f"{where}: its navigation was not recorded"
         assert_no_serious_violations(self.page, where)
         assert_fits_the_viewport(self.page, where)
         self.checked.add(self.page.url)

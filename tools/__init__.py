@@ -1,0 +1,2 @@
+"""Developer tools run from the repository (`python -m tools.NAME`); not part of the
+installed application."""
