@@ -17,6 +17,7 @@ from monev.demo import pemdi_data as data
 from monev.demo.data import at
 from monev.evaluations import services
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Period
+from monev.evaluations.services.answers import assignment_fingerprint
 from monev.evidence import services as evidence_services
 from monev.institutions.clock import set_clock
 from monev.institutions.models import Institution, Membership, Unit
@@ -150,6 +151,15 @@ def _pemdi_period(institution, previous, users, units, stored) -> Period:
             actor=koordinator, period_id=period.pk, kind=kind, due_at=due_at, title=title
         )
     answers = {a.indicator: a for a in period.answers.all()}
+    services.period_assign_matrix(
+        actor=koordinator,
+        period_id=period.pk,
+        assignments={
+            answers[number].pk: {units[code].pk for code in codes}
+            for number, codes in data.ASSIGNMENTS.items()
+        },
+        expected_fingerprint=assignment_fingerprint([]),
+    )
     clock = _clock(at(2026, 8, 10, 9, 0))
     for number, level in data.SELF_LEVELS.items():
         answers[number] = services.answer_save(

@@ -38,6 +38,31 @@ UNITS: list[tuple[str, str, str]] = [
     ("rsud", "Rumah Sakit Umum Daerah dr. R. Soedjono Selong", "RSUD Selong"),
 ]
 
+# Who answers for which indicator (units' codes): every answer has a responsible unit, so the
+# operator sees theirs (Diskominfotik and Bappeda) and the deadline view groups by unit.
+ASSIGNMENTS: dict[str, tuple[str, ...]] = {
+    "1": ("bag-organisasi", "diskominfo"),
+    "2": ("diskominfo", "bag-organisasi"),
+    "3": ("bkpsdm", "diskominfo"),
+    "4": ("bappeda", "diskominfo"),
+    "5": ("bappeda", "diskominfo"),
+    "6": ("bappeda",),
+    "7": ("bappeda", "diskominfo"),
+    "8": ("bag-hukum", "diskominfo"),
+    "9": ("inspektorat", "diskominfo"),
+    "10": ("diskominfo",),
+    "11": ("diskominfo",),
+    "12": ("diskominfo",),
+    "13": ("diskominfo",),
+    "14": ("diskominfo",),
+    "15": ("bag-organisasi", "bappeda"),
+    "16": ("diskominfo",),
+    "17": ("diskominfo", "disdukcapil"),
+    "18": ("diskominfo", "bappeda"),
+    "19": ("diskominfo", "rsud"),
+    "20": ("bag-organisasi", "disdukcapil", "rsud"),
+}
+
 USERS: list[DemoUser] = [
     DemoUser(
         "koordinator.lotim",
