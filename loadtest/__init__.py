@@ -29,6 +29,7 @@ def configure_environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "MONEV_DATA_DIR": str(data_dir),
         "MONEV_DEBUG": "false",
         "MONEV_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MONEV_BASE_URL": "http://127.0.0.1",  # `monev serve` requires it (links in exports)
         "MONEV_LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "monev.settings",
     }
