@@ -6,8 +6,10 @@ files that exist only in production.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,9 +39,17 @@ def _secret_key() -> str:
         return configured
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        # Written whole to a private temporary file, then linked into place: the first of
+        # several processes starting together (migrate and collectstatic, say) wins, and no
+        # process ever reads a half-written key.
+        descriptor, temporary = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):  # another process made it first
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
