@@ -15,29 +15,13 @@ from __future__ import annotations
 import statistics
 
 from benchmarks import Progress, Row, benchmark, floor, overview
+from benchmarks.evaluation_round import _queries
 
 REQUESTS = 50
 WARM_UP = 3
 SIZES = (30, 60)  # units: the query counts must not depend on them
 PAGE_KB_TARGET = 100
 PAGE_MS_TARGET = 300.0
-
-
-def _queries(client, url: str) -> tuple[int, bytes]:
-    from django.db import connection
-
-    count = 0
-
-    def counting(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counting):
-        response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}")
-    return count, response.content
 
 
 def _measure(units: int, timed: bool) -> dict:
@@ -59,7 +43,7 @@ def _measure(units: int, timed: bool) -> dict:
         }
         found = {"actions": ActionItem.objects.filter(plan=plan).count(), "pages": {}}
         for label, url in urls.items():
-            queries, html = _queries(client, url)
+            queries, html = _queries(client, url), client.get(url).content
             page = {"queries": queries, "kb": len(html) / 1024, "options": html.count(b"<option")}
             if timed:
                 progress = Progress(f"timing {label} and the floor", REQUESTS)
