@@ -18,6 +18,7 @@ DEBIAN_PACKAGES = {
     "chromium": ("chromium",),
     "soffice": ("libreoffice-calc", "libreoffice-writer"),
     "pdftoppm": ("poppler-utils",),
+    "tesseract": ("tesseract-ocr", "tesseract-ocr-ind"),
     "xgettext": ("gettext",),
     "msguniq": ("gettext",),
 }

@@ -214,6 +214,14 @@ MONEV_EVIDENCE_KINDS = envlist(
 # Text extraction runs each file in a child process, stopped after this many seconds.
 MONEV_EXTRACT_TIMEOUT_SECONDS = envint("MONEV_EXTRACT_TIMEOUT_SECONDS", 120)
 
+# Scans (PDFs without text layer, PNG and JPEG images) are read by the Tesseract OCR engine when
+# it is installed with its Indonesian data (docs/evidence.md); these limits bound one file.
+MONEV_OCR = envbool("MONEV_OCR", True)
+MONEV_OCR_MAX_PAGES = envint("MONEV_OCR_MAX_PAGES", 200)
+MONEV_OCR_MAX_MEGAPIXELS = envint("MONEV_OCR_MAX_MEGAPIXELS", 40)
+MONEV_OCR_PAGE_SECONDS = envint("MONEV_OCR_PAGE_SECONDS", 60)
+MONEV_OCR_MEMORY_MB = envint("MONEV_OCR_MEMORY_MB", 2048)
+
 # Background jobs (text extraction) are rows in the database; `monev worker` runs them.
 TASKS = {
     "default": {

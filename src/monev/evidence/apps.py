@@ -8,8 +8,11 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence (data dukung)")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from monev.evaluations import hooks
         from monev.evidence.answer_section import evidence_section, submission_warnings
+        from monev.evidence.checks import ocr_engine
         from monev.evidence.readiness import add_overview_evidence
         from monev.evidence.selectors import evidence_tab
 
@@ -17,3 +20,4 @@ class EvidenceConfig(AppConfig):
         hooks.answer_sections.register("evidence", evidence_section)
         hooks.submission_checks.register("readiness", submission_warnings)
         hooks.period_tabs.register("evidence", evidence_tab)
+        checks.register(ocr_engine)

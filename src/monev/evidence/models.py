@@ -23,6 +23,13 @@ class StoredFile(models.Model):
         NO_TEXT_LAYER = "no_text_layer", _("No text layer (scanned?)")
         NOT_APPLICABLE = "not_applicable", _("Not a text document")
         FAILED = "failed", _("Unreadable")
+        # A scan (a PDF without text layer, an image) waiting for the OCR engine or being read.
+        OCR_PENDING = "ocr_pending", _("Waiting to be read by OCR")
+
+        @classmethod
+        def waiting(cls) -> frozenset[str]:
+            """The statuses whose text is still to come: pages poll while one is shown."""
+            return frozenset({cls.PENDING, cls.OCR_PENDING})
 
     # Null only for rows older than per-institution copies that no version pointed to.
     institution = models.ForeignKey(
@@ -39,6 +46,11 @@ class StoredFile(models.Model):
     text_error = models.TextField(blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     text_extracted_at = models.DateTimeField(null=True, blank=True)
+    # The text was read from the scan's pixels by the OCR engine, not from the file's text:
+    # pages and exports say so, with the engine's mean word confidence (0-100).
+    text_by_ocr = models.BooleanField(default=False)
+    ocr_confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    ocr_pages_read = models.PositiveIntegerField(null=True, blank=True)  # progress while reading
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

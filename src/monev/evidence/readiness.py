@@ -456,7 +456,7 @@ def _evidence_checks(data: _Period, evidence: Evidence, levels: set[int], indica
             checks.append(Check("file_unreadable", {"title": title}, (), ids))
         elif stored.text_status == TextStatus.NO_TEXT_LAYER and stored.kind == "pdf":
             checks.append(Check("no_text_layer", {"title": title}, (), ids))
-        elif stored.text_status == TextStatus.PENDING:
+        elif stored.text_status in TextStatus.waiting():
             checks.append(Check("extraction_pending", {"title": title}, (), ids))
 
     if evidence.kind == Kind.APP_LINK and not evidence.access_notes.strip():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import closing
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,7 +27,9 @@ from monev.evaluations.answer_page import render_answer
 from monev.evidence import forms, search, selectors, services
 from monev.evidence.answer_section import evidence_library_choices
 from monev.evidence.models import Evidence, StoredFile
+from monev.evidence.ocr import INSTALL_COMMAND
 from monev.evidence.storage import refusal
+from monev.evidence.text_indexing import is_unread_scan, ocr_unavailable
 from monev.evidence.uploads import body_filename, is_raw_body, receive_body
 from monev.institutions.access import institution_for_user, require
 from monev.institutions.permissions import Access, Capability
@@ -137,7 +140,7 @@ def library(request: HttpRequest, institution_id: int) -> HttpResponse:
             selectors.evidence_list(access, institution_id, **_list_filters(filters)), PAGE_SIZE
         ).get_page(request.GET.get("page"))
         rows = list(page)
-    pending = any(row.text_status == StoredFile.TextStatus.PENDING for row in rows)
+    pending = any(row.text_status in StoredFile.TextStatus.waiting() for row in rows)
     context = {
         "institution": institution,
         "access": access,
@@ -391,7 +394,14 @@ def render_detail(request, evidence_id: int, *, status: int = 200, **extra) -> H
             if changeable and not evidence.url
             else None
         ),
-        "pending": latest is not None and latest.file.text_status == "pending",
+        "pending": latest is not None
+        and latest.file.text_status in StoredFile.TextStatus.waiting(),
+        "scans_unread": latest is not None
+        and is_unread_scan(latest.file.kind, latest.file.text_status)
+        and not latest.file.text_by_ocr
+        and settings.MONEV_OCR
+        and ocr_unavailable() is not None,
+        "install_command": INSTALL_COMMAND,
         **extra,
     }
     return render(request, "evidence/detail.html", context, status=status)

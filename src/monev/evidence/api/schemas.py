@@ -31,7 +31,8 @@ class EvidenceOut(Schema):
     version: int = Field(description="of the description: send it back with PATCH")
     latest_version: int | None = Field(description="the number of the current file version")
     text_status: str | None = Field(
-        description="of the current file: pending, done, no_text_layer, not_applicable, failed"
+        description="of the current file: pending, done, no_text_layer, not_applicable, failed, "
+        "ocr_pending (a scan waiting for, or being read by, the OCR engine)"
     )
     file_kind: str | None = Field(description="pdf, docx, ... (by content)")
     link_count: int = Field(description="answer levels this item supports")
@@ -57,6 +58,12 @@ class VersionOut(Schema):
     file_kind: str
     text_status: str
     page_count: int | None
+    text_by_ocr: bool = Field(description="the text was read from the scan by the OCR engine")
+    ocr_confidence: int | None = Field(description="the OCR engine's mean word confidence, 0-100")
+    ocr_pages_read: int | None = Field(
+        description="pages the OCR engine has read (its progress while text_status is ocr_pending)"
+    )
+    text_error: str = Field(description="why the text could not be read (technical, in English)")
     uploaded_by: str | None
     created_at: datetime
     download_url: str
