@@ -7,8 +7,10 @@ import pytest
 from assign_support import make_evaluators, make_institutions
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from monev.assignments.models import AssessorAssignment
+from monev.evaluations.period_instrument import instrument_of
 from monev.institutions.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +132,9 @@ def test_the_assessor_queue_page_and_its_nav_link(evaluators):
     assert 'href="/asesor/antrian/"' in page  # the nav link
     answer = period.answers.get(indicator="20")  # the A7 indicator
     assert f'href="/jawaban/{answer.pk}/"' in page
+    label = instrument_of(period).indicators_by_number["20"].label
+    assert label.startswith("20. ")
+    assert f'<a href="/jawaban/{answer.pk}/">{escape(label)}</a>' in page  # number, short name
     assert "Provisional" in page or "Sementara" in page
     other = Client()
     other.force_login(evaluators.world.koordinator)

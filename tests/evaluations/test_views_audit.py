@@ -11,6 +11,8 @@ from page_support import login, saved, submitted
 
 from monev.audit.models import AuditEvent
 from monev.evaluations import services
+from monev.evaluations.models import AnswerUnit
+from monev.evaluations.services.answers import assignment_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +60,31 @@ def test_it_exports_every_event_as_csv(client, world, django_assert_num_queries)
     assert len(rows) == AuditEvent.objects.filter(period_id=world.period.pk).count() == 3
     assert rows[-1]["action"] == "answer.reopen" and rows[-1]["reason"] == "SK baru"
     assert rows[-1]["indicator"] == "1" and rows[0]["action"] == "period.create"
+    assert rows[-1]["indicator_label"] == "1. Arsitektur SPBE"
+    assert rows[0]["indicator_label"] == ""  # the period's own event names no answer
+
+
+def test_it_names_each_answers_indicator_by_number_and_short_name(client, world):
+    """spbe-2020's indicators 1 and 11 are both "Arsitektur SPBE": the number tells them apart."""
+    saved(world, "1")
+    saved(world, "11")
+    login(client, world, "koordinator")
+    html = client.get(reverse("evaluations:audit", args=[world.period.pk])).content.decode()
+    for number in ("1", "11"):
+        link = reverse("answers:detail", args=[world.answer(number).pk])
+        assert f'<a href="{link}">{number}. Arsitektur SPBE</a>' in html
+
+
+def test_a_matrix_change_names_its_answers_by_their_indicators(client, world):
+    pairs = AnswerUnit.objects.filter(answer__period=world.period).values_list(
+        "answer_id", "unit_id"
+    )
+    services.period_assign_matrix(
+        actor=world.koordinator,
+        period_id=world.period.pk,
+        assignments={world.answer("11").pk: {world.unit_a.pk, world.unit_b.pk}},
+        expected_fingerprint=assignment_fingerprint(list(pairs)),
+    )
+    login(client, world, "koordinator")
+    html = client.get(reverse("evaluations:audit", args=[world.period.pk])).content.decode()
+    assert '<span class="muted">11. Arsitektur SPBE:</span>' in html

@@ -213,5 +213,9 @@ def test_it_compares_pemdi_aspects_with_rough_spbe_2020_counterparts_as_a_judgem
     content = response.content.decode()
     assert 'id="crosswalk-table"' in content
     assert "bukan pemetaan resmi" in content
+    # The older indicators by number and short name: 1 and 11 are both "Arsitektur SPBE".
+    table = content[content.index('id="crosswalk-table"') :]
+    table = table[: table.index("</table>")]
+    assert "<td>1. Arsitektur SPBE; 2. " in table and "; 11. Arsitektur SPBE; 12. " in table
     history = chart_data(response, "history-chart-data")
     assert any("spbe-2020" in m["label"] and "pemdi-2026" in m["label"] for m in history["markers"])

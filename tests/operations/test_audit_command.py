@@ -99,6 +99,7 @@ def test_it_exports_a_periods_events_as_csv(demo, tmp_path):
     assert f"{len(rows)} events" in out.getvalue()
     returned = next(r for r in rows if r["action"] == "answer.return")
     assert returned["indicator"] == "13" and returned["reason"].startswith("Bukti")
+    assert returned["indicator_label"] == "13. Rencana dan Anggaran SPBE"  # number, short name
     assert json.loads(returned["after"])["status"] == "returned"
     assert [int(r["seq"]) for r in rows] == sorted(int(r["seq"]) for r in rows)
 

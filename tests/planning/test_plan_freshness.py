@@ -72,7 +72,7 @@ def test_a_level_that_falls_makes_the_plan_stale_naming_the_change(world):
     freshness = plan_freshness(plan)
     assert freshness.stale
     (change,) = freshness.changes
-    assert change.number == number and change.label.startswith(f"{number} · ")
+    assert change.number == number and change.label.startswith(f"{number}. ")
     assert change.before == Decimal(2) and change.after == Decimal(1) and not change.on_plan
 
 
@@ -196,7 +196,7 @@ def test_the_page_marks_overdue_actions_names_indicators_and_gives_effort_its_un
     row = row[: row.index("</tr>")]
     assert 'class="overdue"' in html[html.index(f'id="action-item-{late.pk}"') - 5 :][:80]
     assert "Terlambat" in row or "Overdue" in row
-    assert f">{late.answer.indicator} · " in row  # number and short name
+    assert f">{late.answer.indicator}. " in row  # number and short name
     assert "poin upaya" in html or "effort points" in html
     # Done is not overdue.
     services.action_item_complete(actor=world.koordinator, item_id=late.pk)
@@ -236,7 +236,7 @@ def test_the_api_says_stale_with_changes_and_replans(world, django_assert_num_qu
     path = f"/periods/{world.period.pk}/plan"
     body = api.ok("get", path)
     assert body["stale"] is False and body["changes"] == []
-    assert body["items"][0]["name"].startswith(body["items"][0]["number"] + " · ")
+    assert body["items"][0]["name"].startswith(body["items"][0]["number"] + ". ")
     assert body["overdue"] == sum(1 for i in body["items"] if i["overdue"])
     set_level(world, number, "1")
     with django_assert_num_queries(7):

@@ -258,6 +258,7 @@ class QueueRow:
     stage_label: str
     deadline: datetime | None
     provisional: bool  # the period's instrument is provisional (pemdi-2026)
+    label: str = ""  # the answer's number and short name: "11. Arsitektur SPBE"
 
     @property
     def overdue(self) -> bool:
@@ -347,6 +348,7 @@ def assessor_queue(
                 stage_label=labels[following],
                 deadline=milestones.get((period.pk, STAGE_DEADLINES[following])),
                 provisional=instrument.provisional,
+                label=item.label,
             )
         )
     total = len(rows)

@@ -20,6 +20,7 @@ COLUMNS = [
     "object_id",
     "answer_id",
     "indicator",
+    "indicator_label",
     "before",
     "after",
     "reason",
@@ -33,10 +34,15 @@ def spreadsheet_safe(value: str) -> str:
     return csv_safe(value)
 
 
-def write_events_csv(handle, events, indicators: dict[int, str]) -> int:
+def write_events_csv(
+    handle, events, indicators: dict[int, str], labels: dict[int, str] | None = None
+) -> int:
     """Write `events` (a queryset, read in batches) with a header; returns how many rows.
-    Times are local (the deployment's time zone) with their offset; the chain columns let an
-    auditor re-check the hashes."""
+    `indicators` and `labels` give each answer id its indicator's number and its label (number
+    and short name, "11. Arsitektur SPBE": two indicators may share a short name). Times are
+    local (the deployment's time zone) with their offset; the chain columns let an auditor
+    re-check the hashes."""
+    labels = labels or {}
     writer = csv.writer(handle)
     writer.writerow(COLUMNS)
     written = 0
@@ -53,6 +59,7 @@ def write_events_csv(handle, events, indicators: dict[int, str]) -> int:
                 event.object_id,
                 event.answer_id or "",
                 indicators.get(event.answer_id, ""),
+                spreadsheet_safe(labels.get(event.answer_id, "")),
                 json.dumps(event.before, ensure_ascii=False, sort_keys=True),
                 json.dumps(event.after, ensure_ascii=False, sort_keys=True),
                 spreadsheet_safe(event.reason),

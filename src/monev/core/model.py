@@ -266,6 +266,13 @@ class Aspect(Strict):
     weight: ExactNumber
 
 
+def numbered(number: str, name: str) -> str:
+    """An indicator or a scored item as people see it: its number, then its name
+    ("11. Arsitektur SPBE"). Names alone are not enough: spbe-2020's indicators 1 and 11 share
+    the short name "Arsitektur SPBE"; numbers never repeat in an instrument."""
+    return f"{number}. {name}"
+
+
 class SubItem(Strict):
     """A scored part of an indicator (spbe-2018 35 -> 35.1, 35.2, 35.3)."""
 
@@ -370,6 +377,11 @@ class Indicator(Strict):
     note: str = ""
 
     @property
+    def label(self) -> str:
+        """Its number and short name (else name): "11. Arsitektur SPBE"."""
+        return numbered(self.number, self.short_name or self.name)
+
+    @property
     def imported(self) -> bool:
         """Scored from another agency's index, not from evidence (pemdi-2026 5, 6, 7, 18)."""
         return self.external is not None and self.external.mode == ExternalMode.IMPORT
@@ -407,6 +419,13 @@ class ScoredItem(Strict):
     indicator: str
     aspect: str
     value_type: ValueType
+    short_name: str = ""  # the indicator's short name; a sub-item (35.1) has none
+
+    @property
+    def label(self) -> str:
+        """Its number and short name (else name): "11. Arsitektur SPBE", a sub-item
+        "35.1. Layanan Publik Instansi Pemerintah - layanan 1"."""
+        return numbered(self.number, self.short_name or self.name)
 
 
 # The milestones a period can have (evaluations.models.Milestone.Kind; a test keeps the two
@@ -519,6 +538,7 @@ class Instrument(Strict):
                         indicator=indicator.number,
                         aspect=indicator.aspect,
                         value_type=value_type,
+                        short_name="" if indicator.sub_items else indicator.short_name,
                     )
                 )
         return tuple(items)
@@ -543,6 +563,18 @@ class Instrument(Strict):
     @cached_property
     def items_by_number(self) -> dict[str, ScoredItem]:
         return {item.number: item for item in self.scored_items}
+
+    @cached_property
+    def item_labels(self) -> dict[str, str]:
+        """The label (numbered) of every indicator and scored item, by number: what a page,
+        a mail or an export shows where it names one."""
+        labels = {indicator.number: indicator.label for indicator in self.indicators}
+        labels |= {item.number: item.label for item in self.scored_items}
+        return labels
+
+    def label_of(self, number: str) -> str:
+        """The label of an indicator or scored item; a number the instrument lacks as it is."""
+        return self.item_labels.get(number, number)
 
     @cached_property
     def indicators_by_number(self) -> dict[str, Indicator]:

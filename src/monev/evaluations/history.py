@@ -17,6 +17,7 @@ from monev.audit import selectors as audit_selectors
 from monev.audit.models import AuditEvent
 from monev.evaluations import legacy
 from monev.evaluations.models import Answer, AssessorPass, ItemJudgement, Milestone, Period
+from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import ITEM_STATUS_LABELS
 
 Stage = AssessorPass.Stage
@@ -77,7 +78,7 @@ def _text(value) -> str:
 
 
 # The audit events' field names as the history shows them, in the UI language; a name not
-# listed (an indicator number in a matrix change, say) is shown as it is.
+# listed is shown as it is (a matrix change's answer ids: by their indicators, see changes_of).
 FIELD_LABELS = {
     "level": _("level"),
     "levels": _("levels"),
@@ -145,11 +146,21 @@ def _value_text(action: str, key: str, value) -> str:
     return _text(value)
 
 
-def changes_of(event: AuditEvent) -> list[Change]:
+def _field_text(event: AuditEvent, key: str, indicators: dict[int, str]) -> str:
+    """A field's name in the UI language; in a matrix change (keyed by answer id), the
+    answer's indicator ("11. Arsitektur SPBE")."""
+    if event.action == "period.assign_matrix" and key.isdigit() and int(key) in indicators:
+        return indicators[int(key)]
+    return str(FIELD_LABELS.get(key, key))
+
+
+def changes_of(event: AuditEvent, indicators: dict[int, str] | None = None) -> list[Change]:
+    """What the event changed. `indicators` (indicator_labels: answer id -> label) names the
+    answers of a matrix change; without it they stay ids."""
     keys = list(dict.fromkeys([*event.before, *event.after]))
     return [
         Change(
-            str(FIELD_LABELS.get(key, key)),
+            _field_text(event, key, indicators or {}),
             _value_text(event.action, key, event.before.get(key)),
             _value_text(event.action, key, event.after.get(key)),
         )
@@ -168,5 +179,14 @@ def answer_history(answer_id: int) -> list[dict]:
 
 
 def indicator_numbers(period: Period) -> dict[int, str]:
-    """The indicator number of each of the period's answers (the audit page's column)."""
+    """The indicator number of each of the period's answers (the audit CSV's column)."""
     return dict(Answer.objects.filter(period=period).values_list("pk", "indicator"))
+
+
+def indicator_labels(period: Period, numbers: dict[int, str] | None = None) -> dict[int, str]:
+    """Each of the period's answers by its indicator's number and short name ("11. Arsitektur
+    SPBE"; Instrument.item_labels): the audit page's column and the CSV's label. One query,
+    none with `numbers` (indicator_numbers) given."""
+    numbers = indicator_numbers(period) if numbers is None else numbers
+    instrument = instrument_of(period)
+    return {pk: instrument.label_of(number) for pk, number in numbers.items()}

@@ -162,13 +162,13 @@ def assignment_matrix(request: HttpRequest, period_id: int) -> HttpResponse:
 def period_audit(request: HttpRequest, period_id: int) -> HttpResponse:
     period, access = navigation.period_or_404(request.user, period_id, Capability.VIEW_AUDIT)
     page = Paginator(audit_selectors.period_events(period.pk), 50).get_page(request.GET.get("page"))
-    numbers = history.indicator_numbers(period)
+    labels = history.indicator_labels(period)
     events = [
         {
             "event": e,
             "label": history.action_label(e.action),
-            "changes": history.changes_of(e),
-            "indicator": numbers.get(e.answer_id, ""),
+            "changes": history.changes_of(e, labels),
+            "indicator": labels.get(e.answer_id, ""),
         }
         for e in page
     ]
@@ -187,7 +187,7 @@ def period_audit_csv(request: HttpRequest, period_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # a byte-order mark: spreadsheets then read UTF-8 right
     events = audit_selectors.period_events(period.pk).order_by("chain", "seq")
-    write_events_csv(response, events, numbers)
+    write_events_csv(response, events, numbers, history.indicator_labels(period, numbers))
     return response
 
 

@@ -82,7 +82,7 @@ class PlanIn(Schema):
 class ActionItemOut(Schema):
     id: int
     number: str
-    name: str = Field(description='the number and short name: "13 · Peta Rencana SPBE"')
+    name: str = Field(description='the number and short name: "11. Arsitektur SPBE"')
     answer_id: int
     from_level: str
     to_level: int

@@ -33,7 +33,7 @@ def basis_of(answers: Iterable[Answer], steps: Iterable) -> dict:
 @dataclass
 class PlanChange:
     number: str
-    label: str  # number and short name: "13 · Peta Rencana SPBE"
+    label: str  # number and short name: "11. Arsitektur SPBE" (Instrument.item_labels)
     before: Decimal | None  # the level the plan was built on (None: none given)
     after: Decimal | None  # the level now
     planned_to: int | None  # the highest level the plan takes it to (None: not in the plan)
@@ -63,16 +63,6 @@ def _parsed(text: str | None) -> Decimal | None:
         return None
 
 
-def indicator_labels(instrument: Instrument) -> dict[str, str]:
-    """Each scored item's number with its indicator's short name ("13 · Peta Rencana SPBE"):
-    the number keeps "1 · Arsitektur SPBE" and "11 · Arsitektur SPBE" apart."""
-    labels = {}
-    for item in instrument.scored_items:
-        indicator = instrument.indicators_by_number[item.indicator]
-        labels[item.number] = f"{item.number} · {indicator.short_name or item.name}"
-    return labels
-
-
 def plan_freshness(plan: Plan, instrument: Instrument | None = None) -> Freshness:
     """The changes since `plan` was built, in the instrument's order. One query."""
     instrument = instrument or instrument_of(plan.period)
@@ -80,7 +70,7 @@ def plan_freshness(plan: Plan, instrument: Instrument | None = None) -> Freshnes
     recorded = basis.get("levels", {})
     planned = basis.get("planned", {})
     minimum = exact_fraction(instrument.scale.min)
-    labels = indicator_labels(instrument)
+    labels = instrument.item_labels
     answers = (
         Answer.objects.filter(period_id=plan.period_id, indicator__in=list(recorded))
         .only("indicator", "level", "level_fraction")

@@ -23,7 +23,6 @@ from monev.institutions.access import access_for, institutions_in_scope
 from monev.institutions.models import Unit
 from monev.institutions.permissions import Access, Capability
 from monev.lib.errors import Forbidden, InvalidInput, NotFound
-from monev.planning.freshness import indicator_labels
 from monev.planning.models import ActionItem, EffortOverride, Plan
 
 
@@ -133,7 +132,7 @@ def today_for(period: Period) -> date:
 def describe_items(period: Period, items: list[ActionItem], today: date | None = None) -> None:
     """Give each item its indicator's label (number and short name) and whether it is overdue
     (open, due before `today`). No query: the instrument is read from its file."""
-    labels = indicator_labels(instrument_of(period))
+    labels = instrument_of(period).item_labels
     today = today or today_for(period)
     for item in items:
         item.label = labels.get(item.answer.indicator, item.answer.indicator)

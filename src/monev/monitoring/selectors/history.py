@@ -28,6 +28,13 @@ class CrosswalkView:
     crosswalk: Crosswalk
     old_period: Period
     rows: list[AspectComparison]
+    old_labels: dict[str, str] = field(default_factory=dict)  # the older instrument's labels
+
+    @property
+    def labelled_rows(self) -> list[tuple[AspectComparison, list[str]]]:
+        """Each row with its counterparts by number and short name ("11. Arsitektur SPBE"):
+        the older instrument's numbers alone say little, its short names repeat."""
+        return [(row, [self.old_labels.get(c, c) for c in row.counterparts]) for row in self.rows]
 
 
 @dataclass
@@ -106,12 +113,12 @@ def _crosswalk_view(period: Period, periods: dict, answers: dict) -> CrosswalkVi
         stage = scores_headline(scores)
         result = scores[stage].result if stage else None
         aspect_scores = {n.code: n.score.reported for n in result.aspects} if result else {}
-        _, old_scores = period_scores(old, answers[old.pk])
+        old_instrument, old_scores = period_scores(old, answers[old.pk])
         old_stage = scores_headline(old_scores) or ScoreStage.SELF
         rows = compare_aspects(
             crosswalk, instrument, aspect_scores, levels_at(answers[old.pk], old_stage)
         )
-        return CrosswalkView(crosswalk, old, rows)
+        return CrosswalkView(crosswalk, old, rows, old_instrument.item_labels)
     return None
 
 

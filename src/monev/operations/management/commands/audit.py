@@ -21,7 +21,8 @@ from monev.audit import anchor as audit_anchor
 from monev.audit.export import write_events_csv
 from monev.audit.models import AuditEvent
 from monev.audit.services import ChainBreak, anchor_breaks, audit_verify
-from monev.evaluations.models import Answer, Period
+from monev.evaluations.history import indicator_labels, indicator_numbers
+from monev.evaluations.models import Period
 from monev.institutions.models import Institution
 
 
@@ -141,15 +142,16 @@ class Command(BaseCommand):
         if period is None:
             raise CommandError(f"There is no period with id {period_id}.")
         events = AuditEvent.objects.filter(period_id=period.pk).order_by("chain", "seq")
-        indicators = dict(Answer.objects.filter(period=period).values_list("pk", "indicator"))
+        indicators = indicator_numbers(period)
+        labels = indicator_labels(period, indicators)
         if out == "-":
-            written = write_events_csv(sys.stdout, events, indicators)
+            written = write_events_csv(sys.stdout, events, indicators, labels)
         else:
             path = Path(out)
             if not path.parent.is_dir():
                 raise CommandError(f"The folder {path.parent} does not exist.")
             with path.open("w", newline="", encoding="utf-8-sig") as handle:
-                written = write_events_csv(handle, events, indicators)
+                written = write_events_csv(handle, events, indicators, labels)
         if out != "-":
             self.stdout.write(f"{written} events of {period} written to {out}.")
 

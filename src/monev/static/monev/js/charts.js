@@ -8,10 +8,20 @@
  *        x?: "year"|"time", markers?: [{x, label}], target?, targetLabel?, y?: {min, max}}
  * Markers are dashed vertical lines with a label (an instrument change, a deadline); target
  * is a horizontal line.
+ *
+ * Numbers follow the page's language (<html lang>), not the browser's: "2,5" and "3,00" in
+ * Bahasa Indonesia, "2.5" and "3.00" in English, as the tables beside the charts write them.
  */
 (function () {
   "use strict";
   var COLOURS = ["#1f5aa6", "#c2761b", "#2e7d4f", "#8a3ea8", "#b23b3b", "#4b6b8a", "#7a7a1f"];
+  var LOCALE = document.documentElement.lang || undefined;
+  // A score as the tables write it: two decimals ("3,00").
+  var SCORE = new Intl.NumberFormat(LOCALE, {minimumFractionDigits: 2, maximumFractionDigits: 2});
+
+  function score(value) {
+    return typeof value === "number" ? SCORE.format(value) : "";
+  }
 
   var guides = {
     id: "monevGuides",
@@ -40,7 +50,7 @@
         ctx.beginPath(); ctx.moveTo(area.left, y); ctx.lineTo(area.right, y); ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = "#b23b3b";
-        ctx.fillText((options.targetLabel || "") + " " + options.target.toFixed(2), area.left + 4, y - 4);
+        ctx.fillText((options.targetLabel || "") + " " + score(options.target), area.left + 4, y - 4);
       }
       ctx.restore();
     }
@@ -84,16 +94,34 @@
     };
   }
 
+  function day(ms) {
+    return new Date(ms).toLocaleDateString(LOCALE);
+  }
+
   function xScale(spec) {
     if (spec.x === "year") {
-      return {type: "linear", ticks: {stepSize: 1, maxRotation: 0, callback: function (v) { return String(v); }}};
+      // A year is no amount: "2024", never "2.024" (the tooltip's title reads ticks.format).
+      return {type: "linear", ticks: {stepSize: 1, maxRotation: 0, format: {useGrouping: false},
+                                      callback: function (v) { return String(v); }}};
     }
     if (spec.x === "time") {
-      return {type: "linear", ticks: {maxTicksLimit: 8, maxRotation: 0, callback: function (v) {
-        return new Date(v).toLocaleDateString(document.documentElement.lang || undefined);
-      }}};
+      return {type: "linear", ticks: {maxTicksLimit: 8, maxRotation: 0, callback: day}};
     }
     return {type: "category", ticks: categoryTicks()};
+  }
+
+  // The tooltip: a time axis's point by its day, every value as a score ("3,00").
+  function tooltip(spec) {
+    var callbacks = {
+      label: function (item) {
+        var name = item.dataset.label ? item.dataset.label + ": " : "";
+        return name + score(item.parsed.y);
+      }
+    };
+    if (spec.x === "time") {
+      callbacks.title = function (items) { return items.length ? day(items[0].parsed.x) : ""; };
+    }
+    return {callbacks: callbacks};
   }
 
   function draw(canvas) {
@@ -117,11 +145,16 @@
     });
     var y = spec.y || {};
     var options = {
+      // Chart.js formats the value axis's ticks ("2,5") and its own labels in this locale.
+      locale: LOCALE,
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
       scales: {x: xScale(spec), y: {min: y.min, max: y.max}},
-      plugins: {monevGuides: {markers: spec.markers, target: spec.target, targetLabel: spec.targetLabel}}
+      plugins: {
+        monevGuides: {markers: spec.markers, target: spec.target, targetLabel: spec.targetLabel},
+        tooltip: tooltip(spec)
+      }
     };
     if (spec.x) options.parsing = false;
     new Chart(canvas, {
