@@ -423,6 +423,9 @@ def test_every_check_has_a_severity_and_a_message_with_its_values(world):
         "ikasandi_missing",
         "ikasandi_no_date",
         "ikasandi_too_old",
+        "off_topic",
+        "facts_contradict_text",
+        "missing_element",
     }
     assert {severity for severity, _message in CHECKS.values()} == set(Severity.ORDER)
 

@@ -3,6 +3,11 @@ answer levels through the evidence services, with their text extracted so search
 
 One of them is still a draft (rancangan) linked above level 1 and one report has no date, so
 the readiness checks have something to say, as they would in July 2025.
+
+Three are scans (monev.demo.scans), read by the OCR engine once `monev worker` runs: the signed
+decree of the Tim Koordinasi, uploaded without its number and date (the evidence page proposes
+them from the text); an audit report linked by mistake to indicator 3 (Manajemen Data), which
+the off_topic check flags; and a screenshot of the complaints application, found by search.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from monev.accounts.models import User
-from monev.demo import documents
+from monev.demo import documents, scans
 from monev.demo.data import at
 from monev.evaluations.models import Period
 from monev.evidence import services
@@ -31,10 +36,44 @@ class DemoEvidence:
     date: dt.date | None = None
     lines: tuple[str, ...] = ()  # the PDF's text; empty for a screenshot or a link
     screenshot: bool = False
+    scan: bool = False  # the lines scanned (an image-only PDF) instead of typeset
+    screen: tuple[tuple[str, ...], ...] = ()  # an application screenshot's table, rendered
     url: str = ""
     access_notes: str = ""
     links: dict[str, tuple[int, ...]] = field(default_factory=dict)  # indicator -> levels
 
+
+# The Tim Koordinasi decree as signed: uploaded as a scan, without its number and date.
+SIGNED_DECREE = (
+    "WALI KOTA BANDUNG",
+    "PROVINSI JAWA BARAT",
+    "",
+    "KEPUTUSAN WALI KOTA BANDUNG",
+    "NOMOR 400.14/Kep.215-Diskominfo/2024",
+    "",
+    "TENTANG",
+    "",
+    "PEMBENTUKAN TIM KOORDINASI SISTEM PEMERINTAHAN BERBASIS ELEKTRONIK KOTA BANDUNG",
+    "",
+    "WALI KOTA BANDUNG,",
+    "Menimbang : bahwa untuk meningkatkan keterpaduan pelaksanaan tata kelola, manajemen dan "
+    "layanan Sistem Pemerintahan Berbasis Elektronik di Kota Bandung, perlu membentuk Tim "
+    "Koordinasi SPBE Kota Bandung dengan Keputusan Wali Kota.",
+    "Mengingat : Peraturan Presiden Nomor 95 Tahun 2018 tentang Sistem Pemerintahan Berbasis "
+    "Elektronik.",
+    "",
+    "MEMUTUSKAN:",
+    "KESATU : Membentuk Tim Koordinasi SPBE Kota Bandung dengan susunan keanggotaan sebagaimana "
+    "tercantum dalam Lampiran.",
+    "KEDUA : Tim Koordinasi SPBE bertugas menyusun arsitektur dan peta rencana SPBE daerah serta "
+    "melaksanakan evaluasi SPBE setiap tahun.",
+    "",
+    "Ditetapkan di Bandung",
+    "pada tanggal 14 Mei 2024",
+    "WALI KOTA BANDUNG,",
+    "ttd.",
+    "YANA MULYANA",
+)
 
 EVIDENCE = [
     DemoEvidence(
@@ -139,6 +178,55 @@ EVIDENCE = [
         access_notes="Akun uji: asesor / dibagikan saat interviu",
         links={"36": (1, 2, 3)},
     ),
+    DemoEvidence(
+        "Pindaian SK Tim Koordinasi SPBE (bertanda tangan)",
+        "peraturan",
+        "diskominfo",
+        "koordinator",
+        scan=True,
+        lines=SIGNED_DECREE,
+        links={"10": (1,)},
+    ),
+    DemoEvidence(
+        "Pindaian laporan audit aplikasi 2024",
+        "laporan",
+        "inspektorat",
+        "koordinator",
+        date=dt.date(2024, 11, 29),
+        scan=True,
+        lines=(
+            "INSPEKTORAT DAERAH KOTA BANDUNG",
+            "",
+            "LAPORAN HASIL AUDIT APLIKASI SPBE TAHUN 2024",
+            "",
+            "Audit aplikasi dilaksanakan terhadap aplikasi perizinan, aplikasi kepegawaian dan "
+            "aplikasi pengaduan masyarakat, meliputi fungsionalitas, kinerja dan kepatuhan "
+            "terhadap standar teknis aplikasi.",
+            "Temuan: dua aplikasi belum memiliki dokumen uji penerimaan pengguna, dan satu "
+            "aplikasi belum mencatat log akses pengguna.",
+            "Rekomendasi: perangkat daerah pemilik aplikasi menyusun rencana tindak lanjut "
+            "paling lambat 31 Januari 2025.",
+            "",
+            "Bandung, 29 November 2024",
+            "INSPEKTUR KOTA BANDUNG,",
+            "ttd.",
+            "DADANG SUTARDJA",
+        ),
+        # by mistake: an audit report is not evidence of Manajemen Data (off_topic flags it)
+        links={"3": (1,)},
+    ),
+    DemoEvidence(
+        "Tangkapan layar SIPENA: daftar pengaduan masyarakat",
+        "tangkapan_layar",
+        "diskominfo",
+        "koordinator",
+        screen=(
+            ("No", "Tanggal", "Pengaduan", "Perangkat Daerah", "Status"),
+            ("1", "02-07-2025", "Lampu penerangan jalan mati di Jl. Dago", "Dishub", "Selesai"),
+            ("2", "03-07-2025", "Sampah menumpuk di Pasar Kosambi", "DLH", "Diproses"),
+            ("3", "07-07-2025", "Trotoar rusak di Jl. Asia Afrika", "DSDABM", "Diteruskan"),
+        ),
+    ),
 ]
 
 
@@ -160,8 +248,8 @@ def load_evidence(period: Period, users: dict[str, User], units: dict[str, Unit]
                 access_notes=spec.access_notes,
             )
         else:
-            content = documents.png() if spec.screenshot else documents.pdf(list(spec.lines))
-            name = spec.title[:60].replace(" ", "-") + (".png" if spec.screenshot else ".pdf")
+            content, extension = _content(spec)
+            name = spec.title[:60].replace(" ", "-") + extension
             evidence = services.evidence_upload(
                 actor=actor,
                 institution_id=institution_id,
@@ -183,6 +271,16 @@ def load_evidence(period: Period, users: dict[str, User], units: dict[str, Unit]
                 now=moment,
             )
     return stored_ids
+
+
+def _content(spec: DemoEvidence) -> tuple[bytes, str]:
+    if spec.screen:
+        return scans.screenshot_png(spec.title, list(spec.screen)), ".png"
+    if spec.screenshot:
+        return documents.png(), ".png"
+    if spec.scan:
+        return scans.scanned_pdf(list(spec.lines)), ".pdf"
+    return documents.pdf(list(spec.lines)), ".pdf"
 
 
 def extract_now(file_ids: list[int]) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from monev.accounts.models import User
-from monev.demo import documents
+from monev.demo import documents, scans
 from monev.demo import pemdi_data as data
 from monev.demo.data import at
 from monev.evaluations import services
@@ -183,6 +183,7 @@ def _pemdi_period(institution, previous, users, units, stored) -> Period:
                 spec.number,
                 spec.date,
                 spec.lines,
+                scan=spec.scan,
             )
         )
         for indicator, levels in spec.links.items():
@@ -337,12 +338,16 @@ def _crosswalk_suggestions(period: Period, koordinator: User) -> None:
             )
 
 
-def _upload(actor, institution, unit, title, kind, number, date, lines) -> tuple[int, int]:
-    """(stored file id, evidence id) of a one-page PDF uploaded through the service."""
+def _upload(
+    actor, institution, unit, title, kind, number, date, lines, *, scan: bool = False
+) -> tuple[int, int]:
+    """(stored file id, evidence id) of a one-page PDF (or its scan) uploaded through the
+    service."""
+    content = scans.scanned_pdf(list(lines)) if scan else documents.pdf(lines)
     evidence = evidence_services.evidence_upload(
         actor=actor,
         institution_id=institution.pk,
-        uploaded=SimpleUploadedFile(title[:60].replace(" ", "-") + ".pdf", documents.pdf(lines)),
+        uploaded=SimpleUploadedFile(title[:60].replace(" ", "-") + ".pdf", content),
         title=title,
         kind=kind,
         unit_id=unit.pk,

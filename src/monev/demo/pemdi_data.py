@@ -358,9 +358,48 @@ class PemdiEvidence:
     date: dt.date | None
     lines: tuple[str, ...]
     links: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    scan: bool = False  # uploaded as a scan (monev.demo.scans): read by OCR in `monev worker`
 
 
 EVIDENCE: list[PemdiEvidence] = [
+    # A scan, unlinked, in the library: searchable once the worker's OCR has read it, and its
+    # number and date proposed on its page.
+    PemdiEvidence(
+        "Pindaian SK Bupati tentang Tim Koordinasi Pemerintah Digital",
+        "peraturan",
+        "diskominfo",
+        "",
+        None,
+        (
+            "BUPATI LOMBOK TIMUR",
+            "PROVINSI NUSA TENGGARA BARAT",
+            "",
+            "KEPUTUSAN BUPATI LOMBOK TIMUR",
+            "NOMOR 188.45/311/DISKOMINFOTIK/2026",
+            "",
+            "TENTANG",
+            "",
+            "TIM KOORDINASI PEMERINTAH DIGITAL KABUPATEN LOMBOK TIMUR",
+            "",
+            "BUPATI LOMBOK TIMUR,",
+            "Menimbang : bahwa untuk melaksanakan Peraturan Presiden Nomor 82 Tahun 2023 tentang "
+            "Percepatan Transformasi Digital dan Keterpaduan Layanan Digital Nasional, perlu "
+            "membentuk Tim Koordinasi Pemerintah Digital Kabupaten Lombok Timur.",
+            "",
+            "MEMUTUSKAN:",
+            "KESATU : Membentuk Tim Koordinasi Pemerintah Digital dengan susunan keanggotaan "
+            "sebagaimana tercantum dalam Lampiran.",
+            "KEDUA : Tim bertugas mengoordinasikan rencana aksi, arsitektur dan evaluasi "
+            "Pemerintah Digital Kabupaten Lombok Timur.",
+            "",
+            "Ditetapkan di Selong",
+            "pada tanggal 2 Februari 2026",
+            "BUPATI LOMBOK TIMUR,",
+            "ttd.",
+            "HAERUL WARISIN",
+        ),
+        scan=True,
+    ),
     PemdiEvidence(
         "Rencana Kerja Pemerintah Daerah 2026 (bab Pemerintah Digital)",
         "laporan",

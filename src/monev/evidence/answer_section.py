@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from monev.evaluations.selectors import AnswerDetail, Flag
 from monev.evidence import forms as evidence_forms
+from monev.evidence.answer_terms import answer_terms
 from monev.evidence.readiness import Readiness, answer_readiness
 from monev.evidence.selectors import answer_evidence, evidence_queryset
 from monev.institutions.permissions import Capability
@@ -32,10 +33,14 @@ def evidence_section(detail: AnswerDetail, extra: dict) -> dict:
     can_upload = can_link and access.can(Capability.MANAGE_EVIDENCE)
     levels = evidence_forms.level_choices(detail.instrument.scale.min, detail.instrument.scale.max)
     by_level: dict[int, list] = defaultdict(list)
-    for link in answer_evidence(answer.pk):
+    links = list(answer_evidence(answer.pk))
+    for link in links:
         versions = list(link.evidence.versions.all())
         link.latest = versions[0] if versions else None
         by_level[link.level].append(link)
+    terms = answer_terms(answer, links, detail.instrument)
+    for link in links:
+        link.terms = terms.documents.get(link.evidence_id) if terms else None
     shown = dict(forms or {})
     if can_link and "link" not in shown:
         shown["link"] = evidence_forms.AnswerLinkForm(
@@ -61,6 +66,7 @@ def evidence_section(detail: AnswerDetail, extra: dict) -> dict:
         "forms": shown,
         "error": error,
         "readiness": readiness,
+        "terms": terms,
         "submission_warnings": readiness_warnings(readiness),
         "library_url_args": [detail.period.institution_id],
     }

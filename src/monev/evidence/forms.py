@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from monev.evidence.facts import READABLE
 from monev.evidence.models import Evidence
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,6 +104,13 @@ class EvidenceEditForm(_UnitMixin, forms.Form):
         label=_("Test account / access notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The fields pre-filled from the document's text (facts.proposals): saved unchanged, they
+    # are recorded as read from the text, not typed.
+    read_from_text = forms.MultipleChoiceField(
+        choices=[(name, name) for name in READABLE],
+        required=False,
+        widget=forms.MultipleHiddenInput,
     )
 
     def __init__(self, *args, units=(), operator_only: bool = False, **kwargs):

@@ -51,6 +51,11 @@ class StoredFile(models.Model):
     text_by_ocr = models.BooleanField(default=False)
     ocr_confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     ocr_pages_read = models.PositiveIntegerField(null=True, blank=True)  # progress while reading
+    # Read from the text once it is there (the same job): what it is about against each
+    # instrument's evidence terms (topics.file_topics), and the document facts it states
+    # (document_facts.read_facts: kind, number, title, date, signing official, draft markers).
+    topics = models.JSONField(null=True, blank=True)
+    facts = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -107,6 +112,9 @@ class Evidence(models.Model):
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     access_notes = models.TextField(_("test account / access notes"), blank=True)
+    # The description's fields whose value was read from the document's text and confirmed by
+    # a person, not typed ("document_number", "document_date", ...): pages and exports say so.
+    read_fields = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

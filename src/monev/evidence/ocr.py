@@ -46,6 +46,12 @@ MAX_ERROR_CHARS = 500
 # Small images (screenshots at screen resolution) are enlarged before reading: the engine is
 # tuned for print at about 300 dpi, and a 13 px screen font read as is loses letters.
 UPSCALE_BELOW_PIXELS = 1600
+# "A single column of text of variable sizes": letters and decrees are that, and reading them as
+# one column keeps a "Menimbang :" label on the line it heads. The default (3, find the layout)
+# made separate blocks of such labels; on the benchmark's corpus 4 halves the character error
+# rate (docs/performance.md). The resolution is given where it is known (PDF pages are rendered
+# at it), so the engine does not guess the size of the letters.
+PAGE_SEGMENTATION = "--psm 4"
 
 
 @dataclass(frozen=True)
@@ -166,12 +172,23 @@ def _image_pages(path: Path, limits: OcrLimits) -> tuple[Iterator, int]:
         ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     fh.close()
     image = ImageOps.exif_transpose(image).convert("L")
+    dpi = _image_dpi(image)
     if (
         max(image.size) < UPSCALE_BELOW_PIXELS
         and image.width * image.height * 4 <= limits.max_pixels
     ):
         image = image.resize((image.width * 2, image.height * 2), Image.Resampling.LANCZOS)
-    return iter([image]), 1
+        dpi = dpi * 2 if dpi else None
+    return iter([(image, dpi)]), 1
+
+
+def _image_dpi(image) -> int | None:
+    """The resolution the file states, if a believable one (screenshots state none, or 72)."""
+    try:
+        dpi = round(float(image.info.get("dpi", (0, 0))[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return dpi if 100 <= dpi <= 1200 else None
 
 
 def _check_pixels(width: int, height: int, limits: OcrLimits) -> None:
@@ -215,7 +232,7 @@ def _rendered(document, pages: int, limits: OcrLimits) -> Iterator:
                     # A poster-sized page: read at the resolution that fits, not refused.
                     scale = sqrt(limits.max_pixels / (width * height))
                 bitmap = page.render(scale=scale, grayscale=True)
-                yield bitmap.to_pil()
+                yield bitmap.to_pil(), round(scale * 72)
             finally:
                 page.close()
     finally:
@@ -234,11 +251,11 @@ def _read(images: Iterator, pages: int, limits: OcrLimits, report: Report) -> Oc
     weighted = 0
     letters = 0
     read = 0
-    for image in images:
+    for image, dpi in images:
         data = pytesseract.image_to_data(
             image,
             lang="+".join(LANGUAGES),
-            config="--psm 3",
+            config=PAGE_SEGMENTATION + (f" --dpi {dpi}" if dpi else ""),
             timeout=limits.page_seconds,
             output_type=pytesseract.Output.DICT,
         )

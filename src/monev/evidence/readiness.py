@@ -15,10 +15,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from monev.core.evidence_rules import claimed_level, lacks_evidence
+from monev.core.evidence_terms import EvidenceTerms, bundled_terms
 from monev.core.model import Indicator, Instrument
 from monev.evaluations.models import Answer, Milestone, Period
 from monev.evaluations.period_instrument import instrument_of
 from monev.evaluations.selectors import Flag
+from monev.evidence import text_checks
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
 from monev.institutions.clock import now_for
 from monev.lib.errors import NotFound
@@ -169,12 +171,15 @@ CHECKS.update(
     }
 )
 
+CHECKS.update(text_checks.CHECKS)
+
 FIELD_NAMES = {
     "kind": _("kind"),
     "document_number": _("document number"),
     "document_date": _("document date"),
 }
 WHERE_NAMES = {"title": _("title"), "text": _("text")}
+READ_FROM_TEXT = _("read from the text")
 
 
 @dataclass(frozen=True)
@@ -286,6 +291,7 @@ class _Period:
     links: dict[int, list[EvidenceLink]]  # answer id -> links, with their evidence
     latest: dict[int, EvidenceVersion]  # evidence id -> latest version (file, text head)
     twins: dict[int, list[Evidence]]  # file id -> evidence whose current version it is
+    terms: EvidenceTerms | None  # the instrument's evidence terms (text_checks)
 
 
 def _deadline(milestones) -> dt.date | None:
@@ -307,6 +313,7 @@ class CheckedEvidence:
     document_number: str
     document_date: dt.date | None
     access_notes: str
+    read_fields: list
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +337,7 @@ def _checked_links(rows) -> list[CheckedLink]:
         "evidence__document_number",
         "evidence__document_date",
         "evidence__access_notes",
+        "evidence__read_fields",
     ):
         item = evidence.get(evidence_id) or evidence.setdefault(
             evidence_id, CheckedEvidence(evidence_id, *fields)
@@ -381,7 +389,10 @@ def _load(period: Period, links_query, *, lean: bool = False) -> _Period:
     )
     for version in current:
         twins.setdefault(version.file_id, []).append(version.evidence)
-    return _Period(period, instrument_of(period), deadline, links, latest, twins)
+    instrument = instrument_of(period)
+    return _Period(
+        period, instrument, deadline, links, latest, twins, terms=bundled_terms(instrument)
+    )
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -429,6 +440,8 @@ def _evidence_checks(data: _Period, evidence: Evidence, levels: set[int], indica
     date = evidence.document_date
     if date is not None:
         params = {"title": title, "date": date.isoformat()}
+        if "document_date" in (evidence.read_fields or ()):
+            params["date"] = format_lazy("{} ({})", date.isoformat(), READ_FROM_TEXT)
         if data.deadline is not None and date > data.deadline:
             params["deadline"] = data.deadline.isoformat()
             checks.append(Check("dated_after_deadline", params, (), ids))
@@ -461,6 +474,9 @@ def _evidence_checks(data: _Period, evidence: Evidence, levels: set[int], indica
 
     if evidence.kind == Kind.APP_LINK and not evidence.access_notes.strip():
         checks.append(Check("link_without_access_notes", {"title": title}, (), ids))
+    if finding := text_checks.off_topic(data.terms, indicator, evidence, version):
+        checks.append(Check(*finding))
+    checks.extend(Check(*finding) for finding in text_checks.contradicting(evidence, version))
     return checks
 
 
@@ -562,6 +578,13 @@ def _answer_checks(data: _Period, answer: Answer, indicator: Indicator, today) -
 
     if claimed is not None:
         checks.extend(_external_evidence_checks(data, indicator, by_evidence, today))
+        documents = [
+            data.latest.get(evidence.pk)
+            for evidence, levels in by_evidence.values()
+            if min(levels) <= claimed
+        ]
+        for finding in text_checks.missing_elements(data.terms, indicator, claimed, documents):
+            checks.append(Check(*finding))
 
     seen_pairs = set()
     for evidence, levels in by_evidence.values():

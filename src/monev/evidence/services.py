@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from monev.audit.services import audit_record
 from monev.evaluations.services.common import answer_for, check_self_assessment_open
 from monev.evidence import search, tasks
+from monev.evidence.facts import read_fields_after
 from monev.evidence.models import Evidence, EvidenceLink, EvidenceVersion, StoredFile
 from monev.evidence.names import download_name, safe_filename
 from monev.evidence.selectors import evidence_visible
@@ -35,6 +36,7 @@ DESCRIBED = (
 def _state(evidence: Evidence) -> dict:
     state = {field: getattr(evidence, field) for field in DESCRIBED}
     state["version"] = evidence.version
+    state["read_fields"] = list(evidence.read_fields or ())
     return state
 
 
@@ -221,7 +223,9 @@ def evidence_add_version(
         uploaded_by=actor,
     )
     evidence.version += 1
-    evidence.save(update_fields=["version", "updated_at"])
+    # What was confirmed as read from the old file's text is not known of the new one.
+    evidence.read_fields = []
+    evidence.save(update_fields=["version", "read_fields", "updated_at"])
     _after_store(stored, created)
     search.reindex_evidence(evidence.pk)
     audit_record(
@@ -236,14 +240,26 @@ def evidence_add_version(
 
 
 @transaction.atomic
-def evidence_update(*, actor, evidence_id: int, expected_version: int, **fields) -> Evidence:
-    """Change the description: title, kind, document number and dates, unit, link, notes."""
+def evidence_update(
+    *, actor, evidence_id: int, expected_version: int, read_from_text=(), **fields
+) -> Evidence:
+    """Change the description: title, kind, document number and dates, unit, link, notes.
+    `read_from_text`: the fields the person confirmed as the text proposed them (facts.py); a
+    field changed by hand counts as typed."""
     evidence, access = evidence_for_change(actor, evidence_id)
     _check_version(evidence, expected_version)
     unknown = set(fields) - set(DESCRIBED)
     if unknown:
         raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     before = _state(evidence)
+    fields = {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
+    changed = {name: value for name, value in fields.items() if getattr(evidence, name) != value}
+    latest = evidence.versions.select_related("file").order_by("-number").first()
+    evidence.read_fields = read_fields_after(
+        evidence, changed, read_from_text, latest.file.facts if latest else None
+    )
     for field, value in fields.items():
         setattr(evidence, field, value.strip() if isinstance(value, str) else value)
     evidence.title, evidence.url = _clean(evidence.title, evidence.kind, evidence.url)

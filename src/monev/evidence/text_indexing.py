@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from monev.evidence import search
+from monev.evidence.document_facts import read_facts
 from monev.evidence.isolation import extract_isolated, ocr_isolated
 from monev.evidence.models import FileText, StoredFile
 from monev.evidence.ocr import SCANNABLE_KINDS, OcrLimits, engine_problem
+from monev.evidence.topics import file_topics
 
 TextStatus = StoredFile.TextStatus
 # What the text extraction leaves for a scan: the status it keeps when OCR cannot read it.
@@ -80,6 +82,7 @@ def file_text_extract(file_id: int) -> str:
     status = result.status
     if is_unread_scan(stored.kind, status) and ocr_unavailable() is None:
         status = TextStatus.OCR_PENDING
+    reading = read_document(result.text if status == TextStatus.DONE else "")
     with transaction.atomic():
         stored = StoredFile.objects.select_for_update().get(pk=file_id)
         stored.text_status = status
@@ -88,12 +91,36 @@ def file_text_extract(file_id: int) -> str:
         stored.text_extracted_at = timezone.now()
         stored.text_by_ocr = False
         stored.ocr_confidence = stored.ocr_pages_read = None
+        stored.topics, stored.facts = reading["topics"], reading["facts"]
         stored.save()
         FileText.objects.update_or_create(file=stored, defaults={"text": result.text})
         search.reindex_file(stored.pk)
         if status == TextStatus.OCR_PENDING:
             queue_ocr(stored.pk)
     return status
+
+
+def facts_stored(facts) -> dict | None:
+    """DocumentFacts as the file keeps them (JSON): only what was found."""
+    found = {
+        "kind": facts.kind,
+        "number": facts.number,
+        "title": facts.title,
+        "enacted_on": facts.enacted_on.isoformat() if facts.enacted_on else None,
+        "place": facts.place,
+        "official": facts.official,
+        "draft_markers": list(facts.draft_markers),
+    }
+    found = {name: value for name, value in found.items() if value}
+    return found or None
+
+
+def read_document(text: str) -> dict:
+    """What the text says about the document: the file's topics and facts fields. Read before
+    the file's row is locked: a long text takes a moment."""
+    if not text:
+        return {"topics": None, "facts": None}
+    return {"topics": file_topics(text), "facts": facts_stored(read_facts(text))}
 
 
 def queue_ocr(file_id: int) -> None:
@@ -133,6 +160,7 @@ def file_ocr(file_id: int) -> str:
 
     with local_copy(stored) as path:
         result = ocr_isolated(path, stored.kind, ocr_limits(), progress)
+    reading = read_document(result.text if result.status == "done" else "")
     with transaction.atomic():
         stored = StoredFile.objects.select_for_update().get(pk=file_id)
         if stored.text_status != TextStatus.OCR_PENDING:
@@ -148,8 +176,25 @@ def file_ocr(file_id: int) -> str:
             stored.page_count = result.pages or stored.page_count
         stored.text_error = result.error[:2000]
         stored.text_extracted_at = timezone.now()
+        if result.status == "done":
+            stored.topics, stored.facts = reading["topics"], reading["facts"]
         stored.save()
         if result.status == "done":
             FileText.objects.update_or_create(file=stored, defaults={"text": result.text})
             search.reindex_file(stored.pk)
     return stored.text_status
+
+
+def reread_documents(report=None) -> int:
+    """Read the topics and facts of every file with text again (after the terms or the fact
+    reader changed); ``report(done, total)`` after each file. Returns how many."""
+    files = StoredFile.objects.filter(text_status=TextStatus.DONE).order_by("pk")
+    total = files.count()
+    done = 0
+    for file_id in files.values_list("pk", flat=True).iterator():
+        text = FileText.objects.filter(file_id=file_id).values_list("text", flat=True).first()
+        StoredFile.objects.filter(pk=file_id).update(**read_document(text or ""))
+        done += 1
+        if report is not None:
+            report(done, total)
+    return done

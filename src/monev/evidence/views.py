@@ -26,6 +26,7 @@ from monev.evaluations import selectors as evaluation_selectors
 from monev.evaluations.answer_page import render_answer
 from monev.evidence import forms, search, selectors, services
 from monev.evidence.answer_section import evidence_library_choices
+from monev.evidence.facts import contradictions, proposals
 from monev.evidence.models import Evidence, StoredFile
 from monev.evidence.ocr import INSTALL_COMMAND
 from monev.evidence.storage import refusal
@@ -374,9 +375,19 @@ def render_detail(request, evidence_id: int, *, status: int = 200, **extra) -> H
             "units": forms.supply_units(units, access),
             "operator_only": Capability.MANAGE_EVIDENCE in access.scoped,
         }
+    facts = latest.file.facts if latest is not None else None
+    proposed = proposals(evidence, facts, latest.original_name) if changeable and latest else {}
     context = {
         "evidence": evidence,
         "institution": evidence.institution,
+        "proposed": [(FIELD_LABELS[name], value) for name, value in proposed.items()],
+        "read_fields": set(evidence.read_fields or ()),
+        "contradictions": [
+            (FIELD_LABELS[name], typed, read)
+            for name, typed, read in contradictions(
+                evidence.document_number, evidence.document_date, facts
+            )
+        ],
         "versions": detail.versions,
         "latest": latest,
         "used_in": _used_in(detail.links),
@@ -384,7 +395,12 @@ def render_detail(request, evidence_id: int, *, status: int = 200, **extra) -> H
         "can_change": changeable,
         "edit_form": extra.pop("edit_form", None)
         or (
-            forms.EvidenceEditForm(initial=forms.EvidenceEditForm.initial_of(evidence), **options)
+            forms.EvidenceEditForm(
+                initial=forms.EvidenceEditForm.initial_of(evidence)
+                | proposed
+                | {"read_from_text": list(proposed)},
+                **options,
+            )
             if changeable
             else None
         ),
@@ -404,13 +420,24 @@ def render_detail(request, evidence_id: int, *, status: int = 200, **extra) -> H
         "install_command": INSTALL_COMMAND,
         **extra,
     }
-    return render(request, "evidence/detail.html", context, status=status)
+    response = render(request, "evidence/detail.html", context, status=status)
+    response.text_waiting = context["pending"]
+    return response
 
 
 @require_safe
 @login_required
 def detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    return render_detail(request, evidence_id)
+    response = render_detail(request, evidence_id)
+    if (
+        is_htmx(request)
+        and request.headers.get("HX-Target") == "text-status"
+        and not response.text_waiting
+    ):
+        # The text has been read while the page was open: the whole page again, with what the
+        # text proposes for the description.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
@@ -428,6 +455,7 @@ def update(request: HttpRequest, evidence_id: int) -> HttpResponse:
             actor=request.user,
             evidence_id=evidence_id,
             expected_version=form.cleaned_data["version"],
+            read_from_text=form.cleaned_data["read_from_text"],
             **form.values(),
         )
     except DomainError as error:
@@ -453,18 +481,21 @@ def update(request: HttpRequest, evidence_id: int) -> HttpResponse:
     return redirect("evidence:detail", evidence_id=evidence_id)
 
 
+FIELD_LABELS = {
+    "title": _("Title"),
+    "kind": _("Kind"),
+    "document_number": _("Document number"),
+    "document_date": _("Document date"),
+    "effective_date": _("Effective date"),
+    "unit_id": _("Supplying unit"),
+    "url": _("Link"),
+    "access_notes": _("Test account / access notes"),
+}
+
+
 def _conflict_rows(current: dict, units) -> list[tuple[str, str]]:
     names = {unit.pk: unit.name for unit in units}
-    labels = {
-        "title": _("Title"),
-        "kind": _("Kind"),
-        "document_number": _("Document number"),
-        "document_date": _("Document date"),
-        "effective_date": _("Effective date"),
-        "unit_id": _("Supplying unit"),
-        "url": _("Link"),
-        "access_notes": _("Test account / access notes"),
-    }
+    labels = FIELD_LABELS
     kinds = dict(Evidence.Kind.choices)
     rows = []
     for key, label in labels.items():

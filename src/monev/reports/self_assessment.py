@@ -109,6 +109,12 @@ EVIDENCE_COLUMNS = (
     Column("Jenis", 18, "Jenis data dukung (peraturan, SOP, laporan, ...)."),
     Column("Nomor Dokumen", 22, "Nomor dokumen (untuk peraturan dan keputusan)."),
     Column("Tanggal Dokumen", 14, "Tanggal dokumen.", DATE_FORMAT),
+    Column(
+        "Dibaca dari Teks",
+        18,
+        "Isian yang dibaca dari teks dokumen (juga hasil OCR pindaian) dan dikonfirmasi, "
+        "bukan diketik: nomor, tanggal.",
+    ),
     Column("Tautan", 48, "Tautan aplikasi, atau halaman data dukung di Monev SPBE."),
     Column("Unit Pemasok", 24, "Unit yang menyediakan data dukung."),
 )
@@ -126,6 +132,14 @@ def _evidence_text(links) -> str:
         parts.append(evidence_address(evidence))
         lines.append(" - ".join(parts))
     return "\n".join(lines)
+
+
+READ_FIELD_NAMES = {"document_number": "nomor", "document_date": "tanggal"}
+
+
+def _read_fields(evidence) -> str:
+    read = evidence.read_fields or ()
+    return ", ".join(name for field, name in READ_FIELD_NAMES.items() if field in read)
 
 
 def _number(value) -> str:
@@ -207,6 +221,7 @@ def build(period: Period, access: Access, *, now: datetime | None = None) -> byt
                     evidence.get_kind_display(),
                     evidence.document_number,
                     evidence.document_date,
+                    _read_fields(evidence),
                     evidence_address(evidence),
                     evidence.unit.name if evidence.unit else "",
                 ]

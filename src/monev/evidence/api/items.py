@@ -46,6 +46,7 @@ def evidence_patch(request, evidence_id: Id, payload: EvidencePatchIn):
         actor=request.auth,
         evidence_id=evidence_id,
         expected_version=payload.version,
+        read_from_text=payload.read_from_text,
         **_changed_fields(payload),
     )
     return detail_out(request.auth, evidence_id)
@@ -54,7 +55,7 @@ def evidence_patch(request, evidence_id: Id, payload: EvidencePatchIn):
 def _changed_fields(payload: EvidencePatchIn) -> dict:
     """The fields sent, as the service takes them: a text sent as null is emptied, a null
     kind is left as it is."""
-    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    fields = payload.model_dump(exclude_unset=True, exclude={"version", "read_from_text"})
     for text in ("title", "document_number", "url", "access_notes"):
         if text in fields and fields[text] is None:
             fields[text] = ""

@@ -36,6 +36,9 @@ class EvidenceOut(Schema):
     )
     file_kind: str | None = Field(description="pdf, docx, ... (by content)")
     link_count: int = Field(description="answer levels this item supports")
+    read_fields: list[str] = Field(
+        description="fields whose value was read from the document's text and confirmed"
+    )
     created_at: datetime
     passage: str | None = Field(
         None, description="with ?q=: the matching passage, HTML-escaped, matches in <mark>"
@@ -64,6 +67,10 @@ class VersionOut(Schema):
         description="pages the OCR engine has read (its progress while text_status is ocr_pending)"
     )
     text_error: str = Field(description="why the text could not be read (technical, in English)")
+    facts: dict | None = Field(
+        description="what the file's text states: kind, number, title, enacted_on, place, "
+        "official, draft_markers (only those found); proposals, not the description"
+    )
     uploaded_by: str | None
     created_at: datetime
     download_url: str
@@ -169,6 +176,11 @@ class EvidencePatchIn(Schema):
     unit_id: int | None = None
     url: str | None = Field(None, max_length=500)
     access_notes: str | None = None
+    read_from_text: list[Literal["title", "kind", "document_number", "document_date"]] = Field(
+        default_factory=list,
+        description="fields whose value you confirm as the file's text proposes it (the "
+        "latest version's `facts`): saved unchanged, they are recorded as read, not typed",
+    )
 
 
 class NewVersionFieldsIn(Schema):

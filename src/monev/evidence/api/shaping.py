@@ -31,6 +31,7 @@ def evidence_out(item: Evidence) -> dict:
         "text_status": getattr(item, "text_status", None),
         "file_kind": getattr(item, "file_kind", None),
         "link_count": getattr(item, "link_count", 0),
+        "read_fields": list(item.read_fields or ()),
         "created_at": item.created_at,
         "passage": getattr(item, "passage", None),
     }
@@ -53,6 +54,7 @@ def version_out(version: EvidenceVersion) -> dict:
         "ocr_confidence": stored.ocr_confidence,
         "ocr_pages_read": stored.ocr_pages_read,
         "text_error": stored.text_error,
+        "facts": stored.facts,
         "uploaded_by": str(version.uploaded_by) if version.uploaded_by_id else None,
         "created_at": version.created_at,
         "download_url": f"/api/v1/evidence/versions/{version.pk}/download",

@@ -14,7 +14,7 @@ from monev.evidence import search
 from monev.evidence.models import StoredFile
 from monev.evidence.ocr import INSTALL_COMMAND
 from monev.evidence.storage import stored_names
-from monev.evidence.text_indexing import ocr_unavailable, queue_unread_scans
+from monev.evidence.text_indexing import ocr_unavailable, queue_unread_scans, reread_documents
 
 
 class Command(BaseCommand):
@@ -41,10 +41,17 @@ class Command(BaseCommand):
         if action == "reindex":
             if options["ocr"]:
                 self.queue_scans()
+            read = reread_documents(self.progress)
+            self.stdout.write(f"\nTopics and document facts read again from {read} file(s).")
             search.rebuild_all()
             self.stdout.write("The evidence search index was rebuilt.")
         else:
             self.gc(options["dry_run"], options["min_age_hours"])
+
+    def progress(self, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            self.stdout.write(f"\rreading texts: {done}/{total}", ending="")
+            self.stdout.flush()
 
     def queue_scans(self) -> None:
         if (problem := ocr_unavailable()) is not None:
