@@ -118,3 +118,13 @@ def test_the_api_returns_the_text_checks(world):
     link(answer, evidence(world, "Laporan", kind="laporan", file=read(FLOOD_REPORT)), 1)
     body = Api.token(world.koordinator).ok("get", f"/answers/{answer.pk}/readiness")
     assert "off_topic" in [check["code"] for check in body["checks"]]
+
+
+def test_the_answer_page_says_when_a_document_without_text_keeps_the_check_silent(world, client):
+    answer = claim(world, "1", 2)
+    link(answer, evidence(world, file=read(DRAFT_ARCHITECTURE)), 1, 2)
+    link(answer, evidence(world, "Pindaian", file=stored(status="no_text_layer", text="")), 2)
+    assert "missing_element" not in codes(answer)
+    client.force_login(world.koordinator)
+    page = client.get(f"/jawaban/{answer.pk}/").content.decode()
+    assert "Tidak semua dokumen yang ditautkan pada tingkat ini" in page

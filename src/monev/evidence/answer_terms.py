@@ -59,6 +59,13 @@ class AnswerTerms:
     documents: dict[int, ShownDocument]  # evidence id ->
     level: int | None
     elements: list[ShownElement]
+    # False: a document linked at or below the level has no text to read (a scan not read, a
+    # screenshot, a very short text), so the missing_element check says nothing
+    complete: bool = True
+
+    @property
+    def any_checked(self) -> bool:
+        return any(document.checked for document in self.documents.values())
 
 
 def _shown(terms: DocumentTerms) -> ShownDocument:
@@ -108,4 +115,9 @@ def answer_terms(answer, links, instrument: Instrument) -> AnswerTerms | None:
         elements = [
             _element(check) for check in check_elements(at_level, answer.indicator, level, terms)
         ]
-    return AnswerTerms(documents, level, elements)
+    linked_files = {
+        link.evidence_id
+        for link in links
+        if link.latest is not None and level is not None and link.level <= level
+    }
+    return AnswerTerms(documents, level, elements, complete=linked_files <= set(prepared))
