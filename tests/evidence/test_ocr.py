@@ -6,6 +6,7 @@ greedy page cannot outlive."""
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 from PIL import Image
@@ -124,3 +125,19 @@ def test_a_child_over_its_memory_limit_fails_instead_of_taking_the_machine(tmp_p
     path = write(tmp_path, "scan.pdf", scanned_pdf())
     result = ocr_isolated(str(path), "pdf", OcrLimits(memory_bytes=64 << 20))
     assert result.status == "failed"
+
+
+def test_a_ten_thousand_page_pdf_is_refused_at_once(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(10_000):
+        writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    started = time.monotonic()
+    result = ocr_isolated(str(path), "pdf", OcrLimits())
+    assert result.status == "refused"
+    assert "10000 pages" in result.error and "at most 200 pages" in result.error
+    assert time.monotonic() - started < 30
