@@ -3,7 +3,7 @@ period creation."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from page_support import TEXT, login, saved, submitted
 
 from monev.evaluations import selectors, services
 from monev.evaluations.models import Answer, AnswerUnit, Comment, Period
+from monev.institutions.clock import today_for
 from monev.institutions.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +103,14 @@ def test_it_shows_an_operator_only_their_units_rows_but_the_whole_index(client, 
 
 
 def test_it_shows_milestones_ahead_with_the_days_left(client, world):
+    # Noon of the day ten days ahead in the site's time zone: "now + 10 days and an hour" is
+    # eleven calendar days away when run in the last hour of a day.
+    noon = datetime.combine(today_for(world.institution) + timedelta(days=10), time(12))
     services.milestone_set(
         actor=world.koordinator,
         period_id=world.period.pk,
         kind="evidence_deadline",
-        due_at=timezone.now() + timedelta(days=10, hours=1),
+        due_at=timezone.make_aware(noon),
     )
     login(client, world, "pimpinan")
     html = client.get(url("overview", world)).content.decode()
